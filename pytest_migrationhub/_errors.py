@@ -1,0 +1,23 @@
+"""The three kinds of failure the fake can report.
+
+* An emulated AWS error never appears here: it travels over the wire as an HTTP
+  error response and botocore raises its own ``ClientError`` for it.
+* :class:`MigrationHubFakeError`: the fake was used in a way it cannot honour;
+  the message says what to do instead.
+* :class:`MigrationHubAssertionError`: what a test left unexplained (faults that
+  never fired, malformed requests the code under test carried on after).
+"""
+
+from __future__ import annotations
+
+
+class MigrationHubFakeError(Exception):
+    """Misuse of the Migration Hub fake."""
+
+    __module__ = "pytest_migrationhub"
+
+
+class MigrationHubAssertionError(AssertionError):
+    """A check on what the code under test did with the fake failed."""
+
+    __module__ = "pytest_migrationhub"

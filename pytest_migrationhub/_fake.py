@@ -1,0 +1,482 @@
+"""The in-memory Migration Hub: state, the request pipeline, faults and inspection.
+
+Nothing here knows about pytest. :class:`MigrationHubFake` is started and
+stopped as a context manager (or with ``start()``/``stop()``); while started,
+the botocore hook in ``_hook`` routes every Migration Hub request to
+:meth:`MigrationHubFake.handle`.
+"""
+
+from __future__ import annotations
+
+import base64
+import difflib
+import hashlib
+import hmac
+import json
+import re
+import secrets
+import threading
+import uuid
+from types import TracebackType
+from typing import Any, Dict, List, Mapping, Optional, Tuple, Type, Union
+
+from . import _hook
+from ._errors import MigrationHubAssertionError, MigrationHubFakeError
+from ._model import SERVICES, Operation, catalog
+from ._operations import HANDLERS, ServiceError, new_control_id
+from ._state import Call, Fault, MigrationTask, Stream, Update, now
+
+DEFAULT_HOME_REGION = "us-west-2"
+#: the region assumed for a request whose credential scope names none
+DEFAULT_REGION = "us-east-1"
+DEFAULT_ACCOUNT = "123456789012"
+
+_UNSET: Any = object()
+_HOME_REGION_RE = re.compile(r"^([a-z]+)-([a-z]+)-([0-9]+)\Z")
+_SCOPE_RE = re.compile(r"Credential=[^/,]*/[^/,]*/([^/,]+)/")
+_JSON_HEADERS = "application/x-amz-json-1.1"
+
+Response = Tuple[int, Dict[str, str], bytes]
+
+
+class _Tokens:
+    """Opaque pagination tokens that this fake alone can have issued."""
+
+    def __init__(self) -> None:
+        self._key = secrets.token_bytes(16)
+
+    def _mac(self, payload: bytes) -> str:
+        return hmac.new(self._key, payload, hashlib.sha256).hexdigest()[:16]
+
+    def encode(self, operation: str, scope: str, offset: int) -> str:
+        payload = json.dumps([operation, scope, offset]).encode()
+        return base64.b64encode(payload + b"|" + self._mac(payload).encode()).decode()
+
+    def decode(self, operation: str, scope: str, token: str, limit: int) -> int:
+        try:
+            raw = base64.b64decode(token, validate=True)
+            payload, mac = raw.rsplit(b"|", 1)
+            op, sc, offset = json.loads(payload)
+            valid = hmac.compare_digest(mac.decode(), self._mac(payload))
+        except Exception:  # any malformed token is simply not one of ours
+            valid = False
+        if not valid or op != operation or sc != scope or not 0 <= offset <= limit:
+            raise ServiceError(
+                "InvalidInputException",
+                f"{operation}: NextToken {token!r} was not issued for this request; "
+                "pass the NextToken of the previous page unchanged",
+            )
+        return int(offset)
+
+
+def _check_home_region(value: Optional[str]) -> None:
+    if value is not None and (not isinstance(value, str) or not _HOME_REGION_RE.match(value)):
+        raise MigrationHubFakeError(
+            f"home_region must be a region name such as 'us-west-2', or None to leave it unset; "
+            f"got {value!r}."
+        )
+
+
+class MigrationHubFake:
+    """An in-memory AWS Migration Hub that answers botocore clients while started.
+
+    Use it through the ``mhub_fake`` pytest fixture, or outside pytest with
+    ``pytest_migrationhub.mock_migrationhub()``.
+    """
+
+    def __init__(
+        self,
+        *,
+        home_region: Optional[str] = DEFAULT_HOME_REGION,
+        assert_all_requests_valid: bool = True,
+        assert_all_faults_fired: bool = True,
+    ) -> None:
+        _check_home_region(home_region)
+        self.assert_all_requests_valid = assert_all_requests_valid
+        self.assert_all_faults_fired = assert_all_faults_fired
+        self._lock = threading.RLock()
+        self._catalog = catalog()
+        self._streams: Dict[str, Stream] = {}
+        self._home_control: Optional[Dict[str, Any]] = None
+        self._calls: List[Call] = []
+        self._malformed: List[str] = []
+        self._faults: List[Fault] = []
+        self._denied: set[str] = set()
+        self._retry_delays: List[float] = []
+        self._tokens = _Tokens()
+        self._started = False
+        if home_region is not None:
+            self._set_home_region(home_region, {"Type": "ACCOUNT", "Id": DEFAULT_ACCOUNT})
+
+    def __repr__(self) -> str:
+        tasks = sum(len(s.tasks) for s in self._streams.values())
+        return (
+            f"<MigrationHubFake home_region={self.home_region!r} streams={len(self._streams)} "
+            f"tasks={tasks} calls={len(self._calls)}>"
+        )
+
+    # --- lifecycle --------------------------------------------------------
+
+    def start(self) -> "MigrationHubFake":
+        """Route Migration Hub requests of every botocore client to this fake."""
+        _hook.activate(self)
+        self._started = True
+        return self
+
+    def stop(self) -> None:
+        """Stop answering; clients behave as without the fake again."""
+        _hook.deactivate(self)
+        self._started = False
+
+    def __enter__(self) -> "MigrationHubFake":
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        self.stop()
+        if exc_type is None:
+            self.verify()
+
+    def verify(self) -> None:
+        """Fail if the code under test left something unexplained.
+
+        Raises :class:`MigrationHubAssertionError` listing the faults that
+        never fired and the malformed requests that were sent, unless the
+        corresponding ``assert_all_*`` option is off.
+        """
+        __tracebackhide__ = True
+        problems = self.unexplained()
+        if problems:
+            raise MigrationHubAssertionError("\n\n".join(problems))
+
+    def unexplained(self) -> List[str]:
+        """The teardown messages :meth:`verify` would raise, one per kind of problem."""
+        problems = []
+        with self._lock:
+            unfired = [f for f in self._faults if f.times is None and not f.fired or f.times]
+            malformed = list(self._malformed)
+        if unfired and self.assert_all_faults_fired:
+            lines = [f"mhub_fake: {_count(len(unfired), 'queued fault')} never fired:"]
+            lines += [f"  - {fault.describe()}" for fault in unfired]
+            lines.append(
+                "Let the code under test reach them, remove them, or opt out with "
+                "@pytest.mark.mhub_fake(assert_all_faults_fired=False)."
+            )
+            problems.append("\n".join(lines))
+        if malformed and self.assert_all_requests_valid:
+            lines = [
+                f"mhub_fake: the code under test sent {_count(len(malformed), 'malformed request')}"
+                " and carried on:"
+            ]
+            lines += [f"  - {message}" for message in malformed]
+            lines.append(
+                "Fix the request, or, if the test sends it on purpose, opt out with "
+                "@pytest.mark.mhub_fake(assert_all_requests_valid=False)."
+            )
+            problems.append("\n".join(lines))
+        return problems
+
+    # --- seeding ----------------------------------------------------------
+
+    def add_stream(self, name: str) -> None:
+        """Create a progress update stream, as CreateProgressUpdateStream would."""
+        self._check_name("add_stream", "ProgressUpdateStream", name)
+        with self._lock:
+            self._streams.setdefault(name, Stream(name))
+
+    def add_task(self, stream: str, task: str) -> MigrationTask:
+        """Import a migration task, creating its stream if needed; returns the task."""
+        self._check_name("add_task", "ProgressUpdateStream", stream)
+        self._check_name("add_task", "MigrationTaskName", task)
+        with self._lock:
+            record = self._streams.setdefault(stream, Stream(stream))
+            return record.tasks.setdefault(task, MigrationTask(stream, task))
+
+    def _check_name(self, method: str, member: str, value: Any) -> None:
+        schema = self._catalog.by_name["NotifyMigrationTaskState"].schema["properties"][member]
+        from ._schema import compile_check
+
+        if not compile_check(schema)(value):
+            raise MigrationHubFakeError(
+                f"{method}: {value!r} is not a valid {member} (length "
+                f"{schema['minLength']}-{schema['maxLength']}, pattern {schema['pattern']}); "
+                "pass a name the real service would accept."
+            )
+
+    @property
+    def home_region(self) -> Optional[str]:
+        """The account's home region; ``None`` when not set. Assign to move or unset it."""
+        control = self._home_control
+        return control["HomeRegion"] if control else None
+
+    @home_region.setter
+    def home_region(self, value: Optional[str]) -> None:
+        _check_home_region(value)
+        with self._lock:
+            if value is None:
+                self._home_control = None
+            else:
+                self._set_home_region(value, {"Type": "ACCOUNT", "Id": DEFAULT_ACCOUNT})
+
+    def _set_home_region(self, region: str, target: Dict[str, Any]) -> Dict[str, Any]:
+        self._home_control = {
+            "ControlId": new_control_id(),
+            "HomeRegion": region,
+            "Target": dict(target),
+            "RequestedTime": now(),
+        }
+        return self._home_control
+
+    # --- inspection -------------------------------------------------------
+
+    @property
+    def streams(self) -> List[str]:
+        """The names of the progress update streams, in creation order."""
+        with self._lock:
+            return list(self._streams)
+
+    def tasks(self, stream: Optional[str] = None) -> List[MigrationTask]:
+        """Every migration task, or those of one stream, in import order."""
+        with self._lock:
+            streams = self._streams.values() if stream is None else [self._stream_or_fail(stream)]
+            return [task for s in streams for task in s.tasks.values()]
+
+    def _stream_or_fail(self, stream: str) -> Stream:
+        record = self._streams.get(stream)
+        if record is None:
+            known = ", ".join(repr(name) for name in self._streams) or "none"
+            raise MigrationHubFakeError(
+                f"No progress update stream {stream!r}. Known streams: {known}. "
+                f"Create it with CreateProgressUpdateStream or mhub_fake.add_stream({stream!r}) first."
+            )
+        return record
+
+    def task(self, stream: str, task: str) -> MigrationTask:
+        """The migration task ``task`` of progress update stream ``stream``."""
+        with self._lock:
+            record = self._streams.get(stream)
+            found = record.tasks.get(task) if record else None
+            if found is None:
+                known = [(t.stream, t.name) for s in self._streams.values() for t in s.tasks.values()]
+                listing = ", ".join(repr(pair) for pair in known) or "none"
+                raise MigrationHubFakeError(
+                    f"No migration task {task!r} in stream {stream!r}. Known tasks: {listing}. "
+                    f"Import it with ImportMigrationTask or mhub_fake.add_task({stream!r}, {task!r}) "
+                    "first."
+                )
+            return found
+
+    def updates(self, stream: str, task: str) -> Tuple[Update, ...]:
+        """Every accepted update of a task, oldest first."""
+        return self.task(stream, task).updates
+
+    def progress(self, stream: str, task: str) -> List[Optional[int]]:
+        """The ProgressPercent of each accepted update (``None`` where it was left out)."""
+        return [u.progress_percent for u in self.task(stream, task).updates]
+
+    def statuses(self, stream: str, task: str) -> List[str]:
+        """The Status of each accepted update."""
+        return [u.status for u in self.task(stream, task).updates]
+
+    def stale_tasks(self) -> List[Tuple[str, str]]:
+        """``(stream, task)`` of every task whose promised next update is overdue now."""
+        moment = now()
+        with self._lock:
+            return [
+                (task.stream, task.name)
+                for s in self._streams.values()
+                for task in s.tasks.values()
+                if task._updates and task._updates[-1].overdue_at(moment)
+            ]
+
+    @property
+    def calls(self) -> List[Call]:
+        """Every request the fake answered, in order."""
+        with self._lock:
+            return list(self._calls)
+
+    @property
+    def retry_delays(self) -> List[float]:
+        """The backoff botocore chose between attempts, in seconds; none of it was slept."""
+        with self._lock:
+            return list(self._retry_delays)
+
+    # --- faults -----------------------------------------------------------
+
+    def _operation(self, method: str, operation: str) -> Operation:
+        op = self._catalog.lookup(operation)
+        if op is None:
+            names = sorted(self._catalog.by_name)
+            close = difflib.get_close_matches(operation, names, n=1)
+            hint = f" Did you mean {close[0]!r}?" if close else f" Use one of: {', '.join(names)}."
+            raise MigrationHubFakeError(
+                f"{method}: no Migration Hub operation is called {operation!r}.{hint}"
+            )
+        return op
+
+    def fail(
+        self,
+        operation: str,
+        error_code: str,
+        *,
+        times: Optional[int] = 1,
+        message: Optional[str] = None,
+        retry_after_seconds: Optional[int] = None,
+    ) -> None:
+        """Answer the next ``times`` calls of ``operation`` with ``error_code``.
+
+        ``times=None`` fails every call until :meth:`clear_faults`. Faults on
+        one operation fire in the order they were queued.
+        """
+        op = self._operation("fail", operation)
+        if error_code not in op.errors:
+            raise MigrationHubFakeError(
+                f"fail: {error_code!r} is not an error {op.name} can answer with. "
+                f"Use one of: {', '.join(sorted(op.errors))}."
+            )
+        if times is not None and (isinstance(times, bool) or not isinstance(times, int) or times < 1):
+            raise MigrationHubFakeError(
+                f"fail: times must be a positive number of calls, or None for every call until "
+                f"clear_faults(); got {times!r}."
+            )
+        if retry_after_seconds is not None and error_code != "ThrottlingException":
+            raise MigrationHubFakeError(
+                "fail: retry_after_seconds goes with 'ThrottlingException' only."
+            )
+        with self._lock:
+            self._faults.append(Fault(op.name, error_code, times, message, retry_after_seconds))
+
+    def clear_faults(self) -> None:
+        """Drop every queued fault, fired or not."""
+        with self._lock:
+            self._faults.clear()
+
+    def deny(self, operation: str) -> None:
+        """Refuse ``operation`` as IAM would: AccessDeniedException, or
+        UnauthorizedOperation for a DryRun."""
+        op = self._operation("deny", operation)
+        with self._lock:
+            self._denied.add(op.name)
+
+    def allow(self, operation: str) -> None:
+        """Undo :meth:`deny`."""
+        op = self._operation("allow", operation)
+        with self._lock:
+            self._denied.discard(op.name)
+
+    def _record_delay(self, seconds: float) -> None:
+        with self._lock:
+            self._retry_delays.append(seconds)
+
+    # --- the wire ---------------------------------------------------------
+
+    def handle(self, target: str, body: Union[bytes, str, None], headers: Mapping[str, str]) -> Response:
+        """Answer one AWS JSON 1.1 request: ``(status, headers, body)``."""
+        op = self._catalog.by_target.get(target)
+        if op is None:
+            return _error_response(
+                400, "UnknownOperationException", f"{target} is not a Migration Hub operation"
+            )
+        handler = HANDLERS.get(op.name)
+        if handler is None:
+            raise MigrationHubFakeError(
+                f"mhub_fake does not implement {op.service} {op.name} yet; see the table of "
+                "supported operations in pytest-migrationhub's README."
+            )
+        region = _region_of(headers)
+        try:
+            params = json.loads(body or b"{}")
+        except ValueError:
+            return _error_response(400, "SerializationException", f"{op.name}: the body is not JSON")
+        with self._lock:
+            try:
+                result = self._dispatch(op, handler, params, region)
+            except ServiceError as error:
+                self._calls.append(Call(op.name, params, region, error.code, error.message, op.service))
+                status = self._catalog.service_errors[op.service].get(error.code, 400)
+                return _error_response(status, error.code, error.message, **error.extra)
+            self._calls.append(Call(op.name, params, region, None, None, op.service))
+        return 200, _headers(), json.dumps(result).encode()
+
+    def _dispatch(self, op: Operation, handler: Any, params: Any, region: str) -> Dict[str, Any]:
+        # Injected faults stand for the service failing at its front door,
+        # before it looks at the request.
+        for fault in self._faults:
+            if fault.operation == op.name and (fault.times is None or fault.times > 0):
+                fault.fired += 1
+                if fault.times is not None:
+                    fault.times -= 1
+                extra = {}
+                if fault.retry_after_seconds is not None:
+                    extra["RetryAfterSeconds"] = fault.retry_after_seconds
+                raise ServiceError(
+                    fault.error_code,
+                    fault.message or f"{op.name}: {fault.error_code} injected by mhub_fake.fail()",
+                    **extra,
+                )
+        if not op.check(params):
+            message = op.explain(params)
+            self._malformed.append(message)
+            raise ServiceError("InvalidInputException", message)
+        if op.service == "mgh":
+            home = self.home_region
+            if home is None:
+                raise ServiceError(
+                    "HomeRegionNotSetException",
+                    f"{op.name}: no home region is set; set one with migrationhub-config "
+                    "CreateHomeRegionControl (in a test: mhub_fake.home_region = 'us-west-2')",
+                )
+            if region != home and not op.name.startswith(("Describe", "List")):
+                raise ServiceError(
+                    "InvalidInputException",
+                    f"{op.name}: writes must be sent to the home region {home}; "
+                    f"this request was sent to {region}",
+                )
+        dry_run = params.get("DryRun") is True
+        if op.name in self._denied:
+            if dry_run and "UnauthorizedOperation" in op.errors:
+                raise ServiceError(
+                    "UnauthorizedOperation",
+                    f"{op.name}: DryRun: the request would have been denied (mhub_fake.deny)",
+                )
+            raise ServiceError(
+                "AccessDeniedException",
+                f"{op.name}: not authorized to perform mgh:{op.name} (mhub_fake.deny)",
+            )
+        if dry_run:
+            raise ServiceError(
+                "DryRunOperation", f"{op.name}: DryRun: the request would have succeeded"
+            )
+        return handler(self, params)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _region_of(headers: Mapping[str, str]) -> str:
+    auth = headers.get("Authorization")
+    if auth:
+        if isinstance(auth, bytes):
+            auth = auth.decode("latin-1")
+        match = _SCOPE_RE.search(auth)
+        if match:
+            return match.group(1)
+    return DEFAULT_REGION
+
+
+def _headers() -> Dict[str, str]:
+    return {"x-amzn-RequestId": str(uuid.uuid4()), "Content-Type": _JSON_HEADERS}
+
+
+def _error_response(status: int, code: str, message: str, **extra: Any) -> Response:
+    body: Dict[str, Any] = {"__type": code, "Message": message}
+    body.update(extra)
+    return status, _headers(), json.dumps(body).encode()
+
+
+__all__ = ["MigrationHubFake", "SERVICES"]

@@ -1,0 +1,138 @@
+"""What botocore's service models say about the two services the fake serves.
+
+Everything here is derived from the installed models, loaded once per process
+on first use: operation names, wire targets, input schemas, modelled errors and
+their HTTP status.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any, Dict, FrozenSet, Optional, Tuple
+
+from botocore import xform_name
+from botocore.session import Session
+
+from ._schema import Check, Schema, compile_check, explain, explainer, operation_schema
+
+#: botocore service name -> the ``X-Amz-Target`` prefix of its operations.
+SERVICES: Dict[str, str] = {
+    "mgh": "AWSMigrationHub",
+    "migrationhub-config": "AWSMigrationHubMultiAccountService",
+}
+
+
+@dataclass
+class Operation:
+    service: str
+    name: str
+    python_name: str
+    target: str
+    schema: Schema
+    check: Check
+    #: modelled error code -> HTTP status
+    errors: Dict[str, int]
+    has_dry_run: bool
+    _explainer: Any = field(default=None, repr=False)
+
+    def explain(self, body: Any) -> str:
+        """Say which rules of the schema ``body`` breaks, naming the operation."""
+        if self._explainer is None:
+            self._explainer = explainer(self.schema)
+        return f"{self.name}: " + "; ".join(explain(self._explainer, body))
+
+
+@dataclass
+class Catalog:
+    #: "Target.Operation" -> Operation
+    by_target: Dict[str, Operation]
+    #: operation name (both services) -> Operation
+    by_name: Dict[str, Operation]
+    #: every error shape of each service -> HTTP status
+    service_errors: Dict[str, Dict[str, int]]
+    service_ids: FrozenSet[str]
+    versions: Tuple[str, ...] = ()
+
+    def lookup(self, name: str) -> Optional[Operation]:
+        """Find an operation by its API name or its boto3 method name."""
+        op = self.by_name.get(name)
+        if op is None:
+            for candidate in self.by_name.values():
+                if candidate.python_name == name:
+                    return candidate
+        return op
+
+
+def _status_of(shape: Any) -> int:
+    code = shape.metadata.get("error", {}).get("httpStatusCode")
+    if code:
+        return int(code)
+    # "fault" (a server-side error) is not among botocore's metadata attributes.
+    return 500 if shape._shape_model.get("fault") else 400
+
+
+_lock = threading.Lock()
+_catalog: Optional[Catalog] = None
+
+
+def catalog() -> Catalog:
+    """The operations of both services, built once per process."""
+    global _catalog
+    if _catalog is None:
+        with _lock:
+            if _catalog is None:
+                _catalog = _build()
+    return _catalog
+
+
+def _build() -> Catalog:
+    session = Session()
+    by_target: Dict[str, Operation] = {}
+    by_name: Dict[str, Operation] = {}
+    service_errors: Dict[str, Dict[str, int]] = {}
+    service_ids = set()
+    for service, prefix in SERVICES.items():
+        model = session.get_service_model(service)
+        service_ids.add(model.service_id)
+        errors: Dict[str, int] = {}
+        for op_name in model.operation_names:
+            op_model = model.operation_model(op_name)
+            op_errors = {shape.name: _status_of(shape) for shape in op_model.error_shapes}
+            errors.update(op_errors)
+            schema = operation_schema(op_model)
+            members = op_model.input_shape.members if op_model.input_shape else {}
+            op = Operation(
+                service=service,
+                name=op_name,
+                python_name=xform_name(op_name),
+                target=f"{prefix}.{op_name}",
+                schema=schema,
+                check=compile_check(schema),
+                errors=op_errors,
+                has_dry_run="DryRun" in members,
+            )
+            by_target[op.target] = op
+            by_name[op_name] = op
+        service_errors[service] = errors
+    return Catalog(by_target, by_name, service_errors, frozenset(service_ids))
+
+
+def schema(operation: str) -> Schema:
+    """Return the JSON Schema the fake validates ``operation``'s request body with.
+
+    ``operation`` is an API name (``"NotifyMigrationTaskState"``) or a boto3
+    method name (``"notify_migration_task_state"``) of Migration Hub or of the
+    Migration Hub home-region service.
+    """
+    import copy
+
+    from ._errors import MigrationHubFakeError
+
+    op = catalog().lookup(operation)
+    if op is None:
+        known = ", ".join(sorted(catalog().by_name))
+        raise MigrationHubFakeError(
+            f"No Migration Hub operation is called {operation!r}. Use one of: {known}."
+        )
+    return copy.deepcopy(op.schema)

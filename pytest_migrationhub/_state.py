@@ -1,0 +1,144 @@
+"""The records the fake keeps: streams, migration tasks, their updates, calls."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Dict, List, Optional, Tuple
+
+
+def now() -> datetime:
+    """The fake's clock: read when asked, so freezegun and time-machine move it."""
+    return datetime.now(timezone.utc)
+
+
+def from_epoch(value: float) -> datetime:
+    return datetime.fromtimestamp(value, timezone.utc)
+
+
+@dataclass(frozen=True)
+class Update:
+    """One accepted NotifyMigrationTaskState."""
+
+    status: str
+    status_detail: Optional[str]
+    progress_percent: Optional[int]
+    #: when the tool gathered the state (the request's UpdateDateTime), aware UTC
+    update_date_time: datetime
+    next_update_seconds: int
+
+    def overdue_at(self, moment: datetime) -> bool:
+        """Whether ``moment`` is past UpdateDateTime + NextUpdateSeconds.
+
+        Computed in whole microseconds: ``NextUpdateSeconds`` may be
+        ``sys.maxsize``, far beyond what ``timedelta`` can hold.
+        """
+        delta = moment - self.update_date_time
+        elapsed_us = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+        return elapsed_us > self.next_update_seconds * 1_000_000
+
+    def task_json(self) -> Dict[str, Any]:
+        """The ``Task`` structure as it travels on the wire."""
+        out: Dict[str, Any] = {"Status": self.status}
+        if self.status_detail is not None:
+            out["StatusDetail"] = self.status_detail
+        if self.progress_percent is not None:
+            out["ProgressPercent"] = self.progress_percent
+        return out
+
+
+class MigrationTask:
+    """A migration task and the history of its reported state.
+
+    The five state attributes describe the latest accepted update; they are
+    ``None`` for a task that was imported but never notified.
+    """
+
+    __slots__ = ("stream", "name", "_updates")
+
+    def __init__(self, stream: str, name: str) -> None:
+        self.stream = stream
+        self.name = name
+        self._updates: List[Update] = []
+
+    def __repr__(self) -> str:
+        return (
+            f"<MigrationTask {self.stream}/{self.name} status={self.status!r} "
+            f"progress={self.progress_percent!r} updates={len(self._updates)}>"
+        )
+
+    @property
+    def updates(self) -> Tuple[Update, ...]:
+        """Every accepted NotifyMigrationTaskState, oldest first."""
+        return tuple(self._updates)
+
+    @property
+    def latest(self) -> Optional[Update]:
+        return self._updates[-1] if self._updates else None
+
+    @property
+    def status(self) -> Optional[str]:
+        return self._updates[-1].status if self._updates else None
+
+    @property
+    def status_detail(self) -> Optional[str]:
+        return self._updates[-1].status_detail if self._updates else None
+
+    @property
+    def progress_percent(self) -> Optional[int]:
+        return self._updates[-1].progress_percent if self._updates else None
+
+    @property
+    def update_date_time(self) -> Optional[datetime]:
+        return self._updates[-1].update_date_time if self._updates else None
+
+    @property
+    def next_update_seconds(self) -> Optional[int]:
+        return self._updates[-1].next_update_seconds if self._updates else None
+
+    @property
+    def is_stale(self) -> bool:
+        """No update within NextUpdateSeconds of the latest UpdateDateTime, as of now."""
+        return bool(self._updates) and self._updates[-1].overdue_at(now())
+
+
+@dataclass
+class Stream:
+    name: str
+    tasks: Dict[str, MigrationTask] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request the fake answered."""
+
+    #: API operation name, e.g. ``"NotifyMigrationTaskState"``
+    operation: str
+    #: the JSON body as a dict
+    params: Dict[str, Any]
+    #: the region the client sent it to
+    region: str
+    #: the error code the fake answered with, ``None`` when it succeeded
+    error_code: Optional[str] = None
+    error_message: Optional[str] = None
+    #: ``"mgh"`` or ``"migrationhub-config"``
+    service: str = "mgh"
+
+
+@dataclass
+class Fault:
+    operation: str
+    error_code: str
+    #: calls left to fail; ``None``: until cleared
+    times: Optional[int]
+    message: Optional[str]
+    retry_after_seconds: Optional[int] = None
+    fired: int = 0
+
+    def describe(self) -> str:
+        if self.times is None:
+            left = "until cleared, never fired"
+        else:
+            total = self.times + self.fired
+            left = f"{self.times} of {total} not fired"
+        return f"{self.operation} -> {self.error_code} ({left})"

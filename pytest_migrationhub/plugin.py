@@ -1,0 +1,99 @@
+"""The pytest plugin: the ``mhub_fake`` fixture, its marker and ini options.
+
+Loaded by pytest at start-up for every run, so it imports nothing heavy: the
+fake (and with it botocore and jsonschema) is imported when a test first asks
+for the fixture.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Dict, Iterator
+
+import pytest
+
+from ._errors import MigrationHubFakeError
+
+if TYPE_CHECKING:
+    from ._fake import MigrationHubFake
+
+#: marker keyword -> (ini option, default)
+_OPTIONS = {
+    "home_region": ("mhub_fake_home_region", "us-west-2"),
+    "assert_all_requests_valid": ("mhub_fake_assert_all_requests_valid", True),
+    "assert_all_faults_fired": ("mhub_fake_assert_all_faults_fired", True),
+}
+_MARKER_DOC = (
+    "mhub_fake(*, home_region='us-west-2', assert_all_requests_valid=True, "
+    "assert_all_faults_fired=True): configure the Migration Hub fake of the mhub_fake fixture; "
+    "home_region=None leaves the home region unset."
+)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addini(
+        "mhub_fake_home_region",
+        "Home region of every mhub_fake unless a marker says otherwise; 'none' leaves it unset.",
+        default="us-west-2",
+    )
+    parser.addini(
+        "mhub_fake_assert_all_requests_valid",
+        "Fail a test at teardown when the code under test sent a malformed Migration Hub request.",
+        type="bool",
+        default=True,
+    )
+    parser.addini(
+        "mhub_fake_assert_all_faults_fired",
+        "Fail a test at teardown when a fault queued with mhub_fake.fail() never fired.",
+        type="bool",
+        default=True,
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", _MARKER_DOC)
+
+
+def _options(request: pytest.FixtureRequest) -> Dict[str, Any]:
+    """Merge the mhub_fake markers, closest first, over the ini defaults."""
+    options: Dict[str, Any] = {}
+    for marker in request.node.iter_markers("mhub_fake"):
+        if marker.args:
+            raise MigrationHubFakeError(
+                "@pytest.mark.mhub_fake takes keyword arguments only, e.g. "
+                "@pytest.mark.mhub_fake(home_region='eu-central-1')."
+            )
+        for key, value in marker.kwargs.items():
+            if key not in _OPTIONS:
+                raise MigrationHubFakeError(
+                    f"@pytest.mark.mhub_fake got an unknown keyword {key!r}; "
+                    f"valid keywords are: {', '.join(sorted(_OPTIONS))}."
+                )
+            options.setdefault(key, value)
+    for key, (ini, _default) in _OPTIONS.items():
+        if key not in options:
+            value = request.config.getini(ini)
+            if key == "home_region" and (value == "" or value.lower() == "none"):
+                value = None
+            options[key] = value
+    return options
+
+
+@pytest.fixture
+def mhub_fake(request: pytest.FixtureRequest) -> Iterator["MigrationHubFake"]:
+    """An in-memory AWS Migration Hub answering every boto3/botocore client.
+
+    Configure it with ``@pytest.mark.mhub_fake(...)`` (test, class or module)
+    or the ``mhub_fake_*`` ini options. At teardown the test fails if a fault
+    queued with ``fail()`` never fired or the code under test sent a malformed
+    request.
+    """
+    __tracebackhide__ = True
+    from ._fake import MigrationHubFake
+
+    fake = MigrationHubFake(**_options(request))
+    fake.start()
+    try:
+        yield fake
+    finally:
+        fake.stop()
+    fake.verify()
