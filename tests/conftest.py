@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+from typing import Any, Callable, Dict
+
+import pytest
+
+# No test here needs AWS credentials or configuration, and none may use real
+# ones: drop whatever the environment carries before any client is created.
+for _name in list(os.environ):
+    if _name.startswith("AWS_") and _name != "AWS_CA_BUNDLE":
+        del os.environ[_name]
+os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
+os.environ["AWS_CONFIG_FILE"] = os.devnull
+os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
+
+SAMPLE = {
+    "ProgressUpdateStream": "SMS",
+    "MigrationTaskName": "sms-12de3cf1a",
+    "Task": {
+        "Status": "IN_PROGRESS",
+        "StatusDetail": "Migration: Copying image data",
+        "ProgressPercent": 77,
+    },
+    "UpdateDateTime": datetime(2017, 5, 1, 17, 47, 33, tzinfo=timezone.utc),  # 1493660853
+    "NextUpdateSeconds": 60,
+}
+
+
+@pytest.fixture
+def sample() -> Dict[str, Any]:
+    """The API reference's sample NotifyMigrationTaskState request, as boto3 kwargs."""
+    return {**SAMPLE, "Task": dict(SAMPLE["Task"])}
+
+
+@pytest.fixture(scope="session")
+def botocore_session() -> Any:
+    """One session for the whole run: it caches the service models it loads."""
+    import botocore.session
+
+    return botocore.session.get_session()
+
+
+@pytest.fixture
+def make_client(botocore_session: Any) -> Callable[..., Any]:
+    """Build a botocore client the way the code under test would."""
+    from botocore.config import Config
+
+    session = botocore_session
+
+    def make(service: str = "mgh", region: str = "us-west-2", **config: Any) -> Any:
+        return session.create_client(service, region_name=region, config=Config(**config))
+
+    return make
+
+
+@pytest.fixture
+def mgh(make_client: Callable[..., Any]) -> Any:
+    return make_client("mgh")
+
+
+@pytest.fixture
+def config_client(make_client: Callable[..., Any]) -> Any:
+    return make_client("migrationhub-config")
