@@ -76,6 +76,8 @@ def test_calls_record_what_was_sent(mhub_fake: Any, mgh: Any) -> None:
 
 def test_stale_with_pytest_freezer(mhub_fake: Any, mgh: Any, freezer: Any) -> None:
     mhub_fake.add_task(STREAM, "sms-1")
+    # A whole second: older botocore sends UpdateDateTime in whole seconds.
+    freezer.move_to("2026-03-01 10:00:00")
     notify(mgh, "IN_PROGRESS", 10, task="sms-1")
     freezer.tick(60)
     assert mhub_fake.stale_tasks() == []  # exactly at the deadline: not yet

@@ -1,0 +1,52 @@
+"""The README's examples run, and its table of operations tells the truth."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import List
+
+import pytest
+
+from pytest_migrationhub._model import catalog
+from pytest_migrationhub._operations import HANDLERS
+
+README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+
+
+def python_blocks() -> List[str]:
+    return re.findall(r"```python\n(.*?)```", README, flags=re.S)
+
+
+def test_every_python_example_in_the_readme_passes(pytester: pytest.Pytester) -> None:
+    blocks = python_blocks()
+    files = {f"test_readme_{i}": block for i, block in enumerate(blocks)}
+    pytester.makepyfile(**files)
+    pytester.makeini("[pytest]\naddopts = -p no:cacheprovider\n")
+    expected = sum(len(re.findall(r"^def test_", block, flags=re.M)) for block in blocks)
+    result = pytester.runpytest_subprocess("-q")
+    result.assert_outcomes(passed=expected)
+    assert expected >= 10
+
+
+def test_the_table_of_operations_matches_the_code() -> None:
+    served = set()
+    not_yet = set()
+    for service, names, status in re.findall(
+        r"^\| (mgh|migrationhub-config) \| ([^|]+) \| ([^|]+) \|$", README, flags=re.M
+    ):
+        for name in (n.strip() for n in names.split(",")):
+            (served if status.startswith("served") else not_yet).add(name)
+    assert served == set(HANDLERS)
+    assert served | not_yet >= set(catalog().by_name)
+    assert not served & not_yet
+
+
+def test_the_two_commands_are_in_the_readme() -> None:
+    ci = (Path(__file__).parent.parent / ".ci" / "run").read_text(encoding="utf-8")
+    test_command = "python3 -m venv .venv && .venv/bin/pip install -e '.[test]' && .venv/bin/python -m pytest"
+    assert test_command + "\n" in README
+    assert test_command + " examples\n" in README
+    # CI calls the README's test command as it is written there.
+    assert test_command + "\n" in ci
+
