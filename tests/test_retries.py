@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Any, Dict
 
 import pytest
+from botocore.config import Config
 from botocore.exceptions import ClientError
 from freezegun import freeze_time
 
@@ -179,7 +181,7 @@ def test_after_stop_nothing_is_intercepted(botocore_session: Any) -> None:
         endpoint_url="http://127.0.0.1:9",
         aws_access_key_id="testing",
         aws_secret_access_key="testing",
-        config=__import__("botocore.config").config.Config(retries={"max_attempts": 1}, connect_timeout=1),
+        config=Config(retries={"max_attempts": 1}, connect_timeout=1),
     )
     with mock_migrationhub():
         client.list_progress_update_streams()
@@ -201,3 +203,14 @@ def test_context_manager_checks_on_a_clean_exit(make_client: Any) -> None:
         with mock_migrationhub() as fake:
             fake.fail("ImportMigrationTask", "InternalServerError")
             raise KeyError("boom")
+
+
+def test_instance_metadata_lookups_are_off_only_while_active(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "false")
+    with mock_migrationhub():
+        assert os.environ["AWS_EC2_METADATA_DISABLED"] == "true"
+    assert os.environ["AWS_EC2_METADATA_DISABLED"] == "false"
+    monkeypatch.delenv("AWS_EC2_METADATA_DISABLED")
+    with mock_migrationhub():
+        pass
+    assert "AWS_EC2_METADATA_DISABLED" not in os.environ
