@@ -70,6 +70,7 @@ class _Tokens:
 
 
 def _check_home_region(value: Optional[str]) -> None:
+    __tracebackhide__ = True
     if value is not None and (not isinstance(value, str) or not _HOME_REGION_RE.match(value)):
         raise MigrationHubFakeError(
             f"home_region must be a region name such as 'us-west-2', or None to leave it unset; "
@@ -91,7 +92,14 @@ class MigrationHubFake:
         assert_all_requests_valid: bool = True,
         assert_all_faults_fired: bool = True,
     ) -> None:
+        __tracebackhide__ = True
         _check_home_region(home_region)
+        for name, flag in (
+            ("assert_all_requests_valid", assert_all_requests_valid),
+            ("assert_all_faults_fired", assert_all_faults_fired),
+        ):
+            if not isinstance(flag, bool):
+                raise MigrationHubFakeError(f"{name} must be True or False; got {flag!r}.")
         self.assert_all_requests_valid = assert_all_requests_valid
         self.assert_all_faults_fired = assert_all_faults_fired
         self._lock = threading.RLock()
@@ -141,24 +149,29 @@ class MigrationHubFake:
         if exc_type is None:
             self.verify()
 
-    def verify(self) -> None:
+    def verify(self, raised: Optional[BaseException] = None) -> None:
         """Fail if the code under test left something unexplained.
 
         Raises :class:`MigrationHubAssertionError` listing the faults that
         never fired and the malformed requests that were sent, unless the
-        corresponding ``assert_all_*`` option is off.
+        corresponding ``assert_all_*`` option is off. ``raised`` is the
+        exception that ended the code under test, if any: a malformed request
+        whose error it is did not go unnoticed.
         """
         __tracebackhide__ = True
-        problems = self.unexplained()
+        problems = self.unexplained(raised)
         if problems:
             raise MigrationHubAssertionError("\n\n".join(problems))
 
-    def unexplained(self) -> List[str]:
+    def unexplained(self, raised: Optional[BaseException] = None) -> List[str]:
         """The teardown messages :meth:`verify` would raise, one per kind of problem."""
         problems = []
         with self._lock:
             unfired = [f for f in self._faults if f.times is None and not f.fired or f.times]
             malformed = list(self._malformed)
+        if malformed and _error_message(raised) == malformed[-1]:
+            # The last malformed request's error ended the test: not carried on.
+            malformed.pop()
         if unfired and self.assert_all_faults_fired:
             lines = [f"mhub_fake: {_count(len(unfired), 'queued fault')} never fired:"]
             lines += [f"  - {fault.describe()}" for fault in unfired]
@@ -452,6 +465,15 @@ class MigrationHubFake:
                 "DryRunOperation", f"{op.name}: DryRun: the request would have succeeded"
             )
         return handler(self, params)
+
+
+def _error_message(raised: Optional[BaseException]) -> Optional[str]:
+    """The AWS error message of a botocore ``ClientError``, else ``None``."""
+    response = getattr(raised, "response", None)
+    if isinstance(response, dict):
+        message = response.get("Error", {}).get("Message")
+        return message if isinstance(message, str) else None
+    return None
 
 
 def _count(n: int, noun: str) -> str:

@@ -1,13 +1,13 @@
 """The pytest plugin: the ``mhub_fake`` fixture, its marker and ini options.
 
 Loaded by pytest at start-up for every run, so it imports nothing heavy: the
-fake (and with it botocore and jsonschema) is imported when a test first asks
-for the fixture.
+fake, and with it botocore, is imported when a test first asks for the fixture
+(jsonschema later still, when a malformed request needs explaining).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, Iterator
+from typing import TYPE_CHECKING, Any, Dict, Generator, Iterator, Optional
 
 import pytest
 
@@ -53,8 +53,20 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", _MARKER_DOC)
 
 
+#: the exception that ended a test's call phase, for the teardown checks
+_RAISED = pytest.StashKey[Optional[BaseException]]()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, None]:
+    if call.when == "call" and call.excinfo is not None:
+        item.stash[_RAISED] = call.excinfo.value
+    yield
+
+
 def _options(request: pytest.FixtureRequest) -> Dict[str, Any]:
     """Merge the mhub_fake markers, closest first, over the ini defaults."""
+    __tracebackhide__ = True
     options: Dict[str, Any] = {}
     for marker in request.node.iter_markers("mhub_fake"):
         if marker.args:
@@ -96,4 +108,4 @@ def mhub_fake(request: pytest.FixtureRequest) -> Iterator["MigrationHubFake"]:
         yield fake
     finally:
         fake.stop()
-    fake.verify()
+    fake.verify(request.node.stash.get(_RAISED, None))
