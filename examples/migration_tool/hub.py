@@ -1,0 +1,43 @@
+"""Finding Migration Hub: the account's home region and a client that talks to it."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import boto3
+from botocore.client import BaseClient
+from botocore.config import Config
+
+#: Retrying is botocore's job: standard mode backs off on throttling and 5xx errors.
+RETRY_CONFIG = Config(retries={"mode": "standard", "max_attempts": 5})
+
+#: Any region Migration Hub runs in can say which region is the home region.
+CONFIG_REGION = "us-west-2"
+
+
+class HomeRegionNotSetError(RuntimeError):
+    """The account has not chosen a Migration Hub home region yet."""
+
+
+def home_region(config_client: Optional[BaseClient] = None) -> str:
+    """Return the account's Migration Hub home region.
+
+    Raises :class:`HomeRegionNotSetError` when none is set: Migration Hub then
+    refuses every call, so there is no point starting a migration.
+    """
+    if config_client is None:
+        config_client = boto3.client(
+            "migrationhub-config", region_name=CONFIG_REGION, config=RETRY_CONFIG
+        )
+    region: Optional[str] = config_client.get_home_region().get("HomeRegion")
+    if not region:
+        raise HomeRegionNotSetError(
+            "This account has no Migration Hub home region; choose one in the "
+            "Migration Hub console (Settings > Home Region) before migrating."
+        )
+    return region
+
+
+def home_region_client(config_client: Optional[BaseClient] = None) -> BaseClient:
+    """Return a Migration Hub client in the home region, the only one that accepts writes."""
+    return boto3.client("mgh", region_name=home_region(config_client), config=RETRY_CONFIG)

@@ -1,0 +1,28 @@
+"""IAM: refused operations, and the tool's DryRun pre-flight check."""
+
+from __future__ import annotations
+
+import pytest
+from migration_tool import ProgressReporter, migrate_server
+
+
+def test_a_denied_operation_stops_the_migration(mhub_fake, plan):
+    mhub_fake.deny("ImportMigrationTask")
+    reporter = ProgressReporter.for_home_region("SMS", "sms-1")
+
+    with pytest.raises(reporter.mgh.exceptions.AccessDeniedException):
+        migrate_server(reporter, plan)
+
+    assert mhub_fake.streams == ["SMS"]
+    assert mhub_fake.tasks() == []
+
+
+def test_check_permissions_lists_what_would_be_denied(mhub_fake):
+    mhub_fake.deny("import_migration_task")  # boto3 method names work too
+    reporter = ProgressReporter.for_home_region("SMS", "sms-1")
+
+    assert reporter.check_permissions() == ["ImportMigrationTask"]
+    assert mhub_fake.streams == []  # a DryRun changes nothing
+
+    mhub_fake.allow("ImportMigrationTask")
+    assert reporter.check_permissions() == []
