@@ -108,6 +108,19 @@ class _RawBody:
         yield self._body
 
 
+def _access_key_id(credentials: Any) -> str:
+    """The access key id of a client's credentials, without refreshing them.
+
+    It names the account the request is for; refreshing (STS, SSO, a
+    credential process) could reach for the network, and the key is all the
+    fake needs. No secret is read.
+    """
+    if credentials is None:
+        return "-"
+    fields = vars(credentials)
+    return fields.get("access_key") or fields.get("_access_key") or "-"
+
+
 def _install() -> None:
     global _installed
     if _installed:
@@ -142,8 +155,8 @@ def _patch() -> None:
                 or self._region_name
             )
             request.headers["Authorization"] = (
-                f"AWS4-HMAC-SHA256 Credential=mhubfake/19700101/{region}/mgh/aws4_request, "
-                "SignedHeaders=host, Signature=unsigned"
+                f"AWS4-HMAC-SHA256 Credential={_access_key_id(self._credentials)}/19700101/"
+                f"{region}/mgh/aws4_request, SignedHeaders=host, Signature=unsigned"
             )
             return None
         _local.serving = None
