@@ -17,23 +17,27 @@ import re
 import secrets
 import threading
 import uuid
+from datetime import timedelta
 from types import TracebackType
 from typing import Any, Dict, List, Mapping, Optional, Tuple, Type, Union
 
 from . import _hook
 from ._errors import MigrationHubAssertionError, MigrationHubFakeError
 from ._model import SERVICES, Operation, catalog
-from ._operations import HANDLERS, ServiceError, new_control_id
-from ._state import Call, Fault, MigrationTask, Stream, Update, now
+from ._operations import HANDLERS, Request, ServiceError, live_streams, set_home_region
+from ._state import Account, Application, Call, Fault, MigrationTask, Stream, Update, now
 
 DEFAULT_HOME_REGION = "us-west-2"
 #: the region assumed for a request whose credential scope names none
 DEFAULT_REGION = "us-east-1"
 DEFAULT_ACCOUNT = "123456789012"
+#: how long an asynchronous DeleteProgressUpdateStream takes, on the fake's clock
+DEFAULT_STREAM_DELETION_SECONDS = 5.0
 
 _UNSET: Any = object()
 _HOME_REGION_RE = re.compile(r"^([a-z]+)-([a-z]+)-([0-9]+)\Z")
-_SCOPE_RE = re.compile(r"Credential=[^/,]*/[^/,]*/([^/,]+)/")
+_SCOPE_RE = re.compile(r"Credential=([^/,]*)/[^/,]*/([^/,]+)/")
+_ACCOUNT_RE = re.compile(r"^\d{12}\Z")
 _JSON_HEADERS = "application/x-amz-json-1.1"
 
 Response = Tuple[int, Dict[str, str], bytes]
@@ -83,6 +87,11 @@ class MigrationHubFake:
 
     Use it through the ``mhub_fake`` pytest fixture, or outside pytest with
     ``pytest_migrationhub.mock_migrationhub()``.
+
+    State is kept per AWS account. Methods that read or seed it take an
+    optional ``account``; without one they act on the default account,
+    ``123456789012``, which is also the account of any request whose
+    credentials name no other (see :meth:`add_account`).
     """
 
     def __init__(
@@ -91,6 +100,7 @@ class MigrationHubFake:
         home_region: Optional[str] = DEFAULT_HOME_REGION,
         assert_all_requests_valid: bool = True,
         assert_all_faults_fired: bool = True,
+        stream_deletion_seconds: float = DEFAULT_STREAM_DELETION_SECONDS,
     ) -> None:
         __tracebackhide__ = True
         _check_home_region(home_region)
@@ -100,28 +110,94 @@ class MigrationHubFake:
         ):
             if not isinstance(flag, bool):
                 raise MigrationHubFakeError(f"{name} must be True or False; got {flag!r}.")
+        if (
+            isinstance(stream_deletion_seconds, bool)
+            or not isinstance(stream_deletion_seconds, (int, float))
+            or not 0 <= stream_deletion_seconds < 10**9
+        ):
+            raise MigrationHubFakeError(
+                "stream_deletion_seconds must be a number of seconds, 0 or more; "
+                f"got {stream_deletion_seconds!r}."
+            )
         self.assert_all_requests_valid = assert_all_requests_valid
         self.assert_all_faults_fired = assert_all_faults_fired
+        #: how long a deleted stream stays listed, refusing writes
+        self.stream_deletion_window = timedelta(seconds=stream_deletion_seconds)
+        self._initial_home_region = home_region
         self._lock = threading.RLock()
         self._catalog = catalog()
-        self._streams: Dict[str, Stream] = {}
-        self._home_control: Optional[Dict[str, Any]] = None
+        self._started = False
+        self._clear()
+
+    def _clear(self) -> None:
+        self._accounts: Dict[str, Account] = {}
+        #: access key id -> account id, from add_account()
+        self._key_accounts: Dict[str, str] = {}
         self._calls: List[Call] = []
         self._malformed: List[str] = []
         self._faults: List[Fault] = []
         self._denied: set[str] = set()
         self._retry_delays: List[float] = []
         self._tokens = _Tokens()
-        self._started = False
-        if home_region is not None:
-            self._set_home_region(home_region, {"Type": "ACCOUNT", "Id": DEFAULT_ACCOUNT})
+        self._default = self._account(DEFAULT_ACCOUNT)
+
+    def reset(self) -> None:
+        """Forget everything: accounts, streams, tasks, calls, faults, denials, delays.
+
+        The home region goes back to the one the fake was created with.
+        """
+        with self._lock:
+            self._clear()
 
     def __repr__(self) -> str:
-        tasks = sum(len(s.tasks) for s in self._streams.values())
+        tasks = sum(len(s.tasks) for s in self._default.streams.values())
         return (
-            f"<MigrationHubFake home_region={self.home_region!r} streams={len(self._streams)} "
+            f"<MigrationHubFake home_region={self.home_region!r} streams={len(self._default.streams)} "
             f"tasks={tasks} calls={len(self._calls)}>"
         )
+
+    # --- accounts -------------------------------------------------------------
+
+    def _account(self, account_id: Optional[str]) -> Account:
+        """The account's state, created (with the initial home region) on first use."""
+        if account_id is None:
+            return self._default
+        account = self._accounts.get(account_id)
+        if account is None:
+            if not isinstance(account_id, str) or not _ACCOUNT_RE.match(account_id):
+                raise MigrationHubFakeError(
+                    f"An AWS account ID is 12 digits, such as '123456789012'; got {account_id!r}."
+                )
+            account = self._accounts[account_id] = Account(account_id)
+            if self._initial_home_region is not None:
+                set_home_region(account, self._initial_home_region)
+        return account
+
+    def add_account(self, account_id: str, *, access_key_id: Optional[str] = None) -> None:
+        """Make requests signed with ``access_key_id`` act as account ``account_id``.
+
+        Without this, a request is made as the default account, unless its
+        access key id is itself 12 digits, which is then taken as the account.
+        """
+        with self._lock:
+            self._account(account_id)
+            if access_key_id is not None:
+                self._key_accounts[access_key_id] = account_id
+
+    @property
+    def accounts(self) -> List[str]:
+        """The IDs of the accounts the fake has state for."""
+        with self._lock:
+            return list(self._accounts)
+
+    def _account_of_key(self, access_key_id: Optional[str]) -> Account:
+        if access_key_id:
+            mapped = self._key_accounts.get(access_key_id)
+            if mapped is not None:
+                return self._accounts[mapped]
+            if _ACCOUNT_RE.match(access_key_id):
+                return self._account(access_key_id)
+        return self._default
 
     # --- lifecycle --------------------------------------------------------
 
@@ -193,88 +269,142 @@ class MigrationHubFake:
             problems.append("\n".join(lines))
         return problems
 
-    # --- seeding ----------------------------------------------------------
+    # --- seeding --------------------------------------------------------------
 
-    def add_stream(self, name: str) -> None:
+    def add_stream(self, name: str, *, account: Optional[str] = None) -> None:
         """Create a progress update stream, as CreateProgressUpdateStream would."""
         self._check_name("add_stream", "ProgressUpdateStream", name)
         with self._lock:
-            self._streams.setdefault(name, Stream(name))
+            live_streams(self._account(account)).setdefault(name, Stream(name))
 
-    def add_task(self, stream: str, task: str) -> MigrationTask:
+    def add_task(self, stream: str, task: str, *, account: Optional[str] = None) -> MigrationTask:
         """Import a migration task, creating its stream if needed; returns the task."""
         self._check_name("add_task", "ProgressUpdateStream", stream)
         self._check_name("add_task", "MigrationTaskName", task)
         with self._lock:
-            record = self._streams.setdefault(stream, Stream(stream))
+            record = live_streams(self._account(account)).setdefault(stream, Stream(stream))
             return record.tasks.setdefault(task, MigrationTask(stream, task))
 
+    def add_discovered_resource(
+        self, configuration_id: str, *, account: Optional[str] = None
+    ) -> None:
+        """Make a configuration item known to Application Discovery Service.
+
+        AssociateDiscoveredResource refuses a ConfigurationId the account's
+        Application Discovery Service does not know.
+        """
+        self._check_value("add_discovered_resource", "AssociateDiscoveredResource", ("DiscoveredResource", "ConfigurationId"), configuration_id)
+        with self._lock:
+            self._account(account).discovered[configuration_id] = {"ConfigurationId": configuration_id}
+
+    def add_application(
+        self, application_id: str, *, status: Optional[str] = None, account: Optional[str] = None
+    ) -> Application:
+        """Make an application known to Application Discovery Service, optionally with a state.
+
+        NotifyApplicationState and DescribeApplicationState refuse an
+        ApplicationId the account's Application Discovery Service does not know.
+        """
+        self._check_value("add_application", "NotifyApplicationState", ("ApplicationId",), application_id)
+        if status is not None:
+            self._check_value("add_application", "NotifyApplicationState", ("Status",), status)
+        with self._lock:
+            application = self._account(account).applications.setdefault(
+                application_id, Application(application_id)
+            )
+            if status is not None:
+                application.status = status
+                application.last_updated_time = now()
+            return application
+
     def _check_name(self, method: str, member: str, value: Any) -> None:
-        schema = self._catalog.by_name["NotifyMigrationTaskState"].schema["properties"][member]
+        __tracebackhide__ = True
+        self._check_value(method, "NotifyMigrationTaskState", (member,), value)
+
+    def _check_value(self, method: str, operation: str, path: Tuple[str, ...], value: Any) -> None:
+        """Refuse a seeded value the real service would refuse in ``operation``."""
+        __tracebackhide__ = True
         from ._schema import compile_check
 
-        if not compile_check(schema)(value):
-            raise MigrationHubFakeError(
-                f"{method}: {value!r} is not a valid {member} (length "
-                f"{schema['minLength']}-{schema['maxLength']}, pattern {schema['pattern']}); "
-                "pass a name the real service would accept."
-            )
+        schema = self._catalog.by_name[operation].schema
+        for member in path:
+            schema = schema["properties"][member]
+        if compile_check(schema)(value):
+            return
+        rules = []
+        if "enum" in schema:
+            rules.append("one of " + ", ".join(schema["enum"]))
+        if "minLength" in schema or "maxLength" in schema:
+            rules.append(f"length {schema.get('minLength', 0)}-{schema.get('maxLength', 'any')}")
+        if "pattern" in schema:
+            rules.append(f"pattern {schema['pattern']}")
+        raise MigrationHubFakeError(
+            f"{method}: {value!r} is not a valid {path[-1]} ({', '.join(rules)}); "
+            "pass a value the real service would accept."
+        )
 
     @property
     def home_region(self) -> Optional[str]:
-        """The account's home region; ``None`` when not set. Assign to move or unset it."""
-        control = self._home_control
-        return control["HomeRegion"] if control else None
+        """The default account's home region; ``None`` when not set. Assign to move or unset it."""
+        return self.get_home_region()
 
     @home_region.setter
     def home_region(self, value: Optional[str]) -> None:
-        _check_home_region(value)
+        self.set_home_region(value)
+
+    def get_home_region(self, *, account: Optional[str] = None) -> Optional[str]:
+        """An account's home region; ``None`` when not set."""
         with self._lock:
-            if value is None:
-                self._home_control = None
+            control = self._account(account).home_control
+            return control["HomeRegion"] if control else None
+
+    def set_home_region(self, region: Optional[str], *, account: Optional[str] = None) -> None:
+        """Set, move or (with ``None``) unset an account's home region, keeping its data."""
+        _check_home_region(region)
+        with self._lock:
+            record = self._account(account)
+            if region is None:
+                record.home_control = None
             else:
-                self._set_home_region(value, {"Type": "ACCOUNT", "Id": DEFAULT_ACCOUNT})
+                set_home_region(record, region)
 
-    def _set_home_region(self, region: str, target: Dict[str, Any]) -> Dict[str, Any]:
-        self._home_control = {
-            "ControlId": new_control_id(),
-            "HomeRegion": region,
-            "Target": dict(target),
-            "RequestedTime": now(),
-        }
-        return self._home_control
-
-    # --- inspection -------------------------------------------------------
+    # --- inspection -----------------------------------------------------------
 
     @property
     def streams(self) -> List[str]:
-        """The names of the progress update streams, in creation order."""
-        with self._lock:
-            return list(self._streams)
+        """The default account's progress update streams, in creation order."""
+        return self.stream_names()
 
-    def tasks(self, stream: Optional[str] = None) -> List[MigrationTask]:
-        """Every migration task, or those of one stream, in import order."""
+    def stream_names(self, *, account: Optional[str] = None) -> List[str]:
+        """An account's progress update streams, in creation order (those being deleted included)."""
         with self._lock:
-            streams = self._streams.values() if stream is None else [self._stream_or_fail(stream)]
+            return list(live_streams(self._account(account)))
+
+    def tasks(self, stream: Optional[str] = None, *, account: Optional[str] = None) -> List[MigrationTask]:
+        """Every migration task of an account, or those of one stream, in import order."""
+        with self._lock:
+            record = self._account(account)
+            streams = live_streams(record).values() if stream is None else [self._stream_or_fail(record, stream)]
             return [task for s in streams for task in s.tasks.values()]
 
-    def _stream_or_fail(self, stream: str) -> Stream:
-        record = self._streams.get(stream)
+    def _stream_or_fail(self, account: Account, stream: str) -> Stream:
+        record = live_streams(account).get(stream)
         if record is None:
-            known = ", ".join(repr(name) for name in self._streams) or "none"
+            known = ", ".join(repr(name) for name in account.streams) or "none"
             raise MigrationHubFakeError(
                 f"No progress update stream {stream!r}. Known streams: {known}. "
                 f"Create it with CreateProgressUpdateStream or mhub_fake.add_stream({stream!r}) first."
             )
         return record
 
-    def task(self, stream: str, task: str) -> MigrationTask:
+    def task(self, stream: str, task: str, *, account: Optional[str] = None) -> MigrationTask:
         """The migration task ``task`` of progress update stream ``stream``."""
         with self._lock:
-            record = self._streams.get(stream)
+            streams = live_streams(self._account(account))
+            record = streams.get(stream)
             found = record.tasks.get(task) if record else None
             if found is None:
-                known = [(t.stream, t.name) for s in self._streams.values() for t in s.tasks.values()]
+                known = [(t.stream, t.name) for s in streams.values() for t in s.tasks.values()]
                 listing = ", ".join(repr(pair) for pair in known) or "none"
                 raise MigrationHubFakeError(
                     f"No migration task {task!r} in stream {stream!r}. Known tasks: {listing}. "
@@ -283,28 +413,46 @@ class MigrationHubFake:
                 )
             return found
 
-    def updates(self, stream: str, task: str) -> Tuple[Update, ...]:
+    def updates(self, stream: str, task: str, *, account: Optional[str] = None) -> Tuple[Update, ...]:
         """Every accepted update of a task, oldest first."""
-        return self.task(stream, task).updates
+        return self.task(stream, task, account=account).updates
 
-    def progress(self, stream: str, task: str) -> List[Optional[int]]:
+    def progress(self, stream: str, task: str, *, account: Optional[str] = None) -> List[Optional[int]]:
         """The ProgressPercent of each accepted update (``None`` where it was left out)."""
-        return [u.progress_percent for u in self.task(stream, task).updates]
+        return [u.progress_percent for u in self.task(stream, task, account=account).updates]
 
-    def statuses(self, stream: str, task: str) -> List[str]:
+    def statuses(self, stream: str, task: str, *, account: Optional[str] = None) -> List[str]:
         """The Status of each accepted update."""
-        return [u.status for u in self.task(stream, task).updates]
+        return [u.status for u in self.task(stream, task, account=account).updates]
 
-    def stale_tasks(self) -> List[Tuple[str, str]]:
+    def stale_tasks(self, *, account: Optional[str] = None) -> List[Tuple[str, str]]:
         """``(stream, task)`` of every task whose promised next update is overdue now."""
         moment = now()
         with self._lock:
             return [
                 (task.stream, task.name)
-                for s in self._streams.values()
+                for s in live_streams(self._account(account)).values()
                 for task in s.tasks.values()
                 if task._updates and task._updates[-1].overdue_at(moment)
             ]
+
+    def application(self, application_id: str, *, account: Optional[str] = None) -> Application:
+        """An application known to Application Discovery Service, with its reported state."""
+        with self._lock:
+            record = self._account(account)
+            found = record.applications.get(application_id)
+            if found is None:
+                known = ", ".join(repr(a) for a in record.applications) or "none"
+                raise MigrationHubFakeError(
+                    f"No application {application_id!r}. Known applications: {known}. "
+                    f"Add it with mhub_fake.add_application({application_id!r}) first."
+                )
+            return found
+
+    def applications(self, *, account: Optional[str] = None) -> List[Application]:
+        """Every application of an account, in the order they were added."""
+        with self._lock:
+            return list(self._account(account).applications.values())
 
     @property
     def calls(self) -> List[Call]:
@@ -400,22 +548,27 @@ class MigrationHubFake:
                 f"mhub_fake does not implement {op.service} {op.name} yet; see the table of "
                 "supported operations in pytest-migrationhub's README."
             )
-        region = _region_of(headers)
+        access_key_id, region = _scope_of(headers)
         try:
             params = json.loads(body or b"{}")
         except ValueError:
             return _error_response(400, "SerializationException", f"{op.name}: the body is not JSON")
         with self._lock:
+            account = self._account_of_key(access_key_id)
             try:
-                result = self._dispatch(op, handler, params, region)
+                result = self._dispatch(op, handler, params, region, account)
             except ServiceError as error:
-                self._calls.append(Call(op.name, params, region, error.code, error.message, op.service))
+                self._calls.append(
+                    Call(op.name, params, region, error.code, error.message, op.service, account.account_id)
+                )
                 status = self._catalog.service_errors[op.service].get(error.code, 400)
                 return _error_response(status, error.code, error.message, **error.extra)
-            self._calls.append(Call(op.name, params, region, None, None, op.service))
+            self._calls.append(Call(op.name, params, region, None, None, op.service, account.account_id))
         return 200, _headers(), json.dumps(result).encode()
 
-    def _dispatch(self, op: Operation, handler: Any, params: Any, region: str) -> Dict[str, Any]:
+    def _dispatch(
+        self, op: Operation, handler: Any, params: Any, region: str, account: Account
+    ) -> Dict[str, Any]:
         # Injected faults stand for the service failing at its front door,
         # before it looks at the request.
         for fault in self._faults:
@@ -436,7 +589,8 @@ class MigrationHubFake:
             self._malformed.append(message)
             raise ServiceError("InvalidInputException", message)
         if op.service == "mgh":
-            home = self.home_region
+            control = account.home_control
+            home = control["HomeRegion"] if control else None
             if home is None:
                 raise ServiceError(
                     "HomeRegionNotSetException",
@@ -464,7 +618,7 @@ class MigrationHubFake:
             raise ServiceError(
                 "DryRunOperation", f"{op.name}: DryRun: the request would have succeeded"
             )
-        return handler(self, params)
+        return handler(Request(self, account, op.name, params, op.page_size))  # type: ignore[no-any-return]
 
 
 def _error_message(raised: Optional[BaseException]) -> Optional[str]:
@@ -480,15 +634,16 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-def _region_of(headers: Mapping[str, str]) -> str:
+def _scope_of(headers: Mapping[str, str]) -> Tuple[Optional[str], str]:
+    """The access key id and region of a SigV4 ``Authorization`` header's credential scope."""
     auth = headers.get("Authorization")
     if auth:
         if isinstance(auth, bytes):
             auth = auth.decode("latin-1")
         match = _SCOPE_RE.search(auth)
         if match:
-            return match.group(1)
-    return DEFAULT_REGION
+            return match.group(1), match.group(2)
+    return None, DEFAULT_REGION
 
 
 def _headers() -> Dict[str, str]:

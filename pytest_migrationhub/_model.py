@@ -34,6 +34,8 @@ class Operation:
     #: modelled error code -> HTTP status
     errors: Dict[str, int]
     has_dry_run: bool
+    #: the largest MaxResults the model allows: the page size when a request names none
+    page_size: int = 100
     _explainer: Any = field(default=None, repr=False)
 
     def explain(self, body: Any) -> str:
@@ -111,6 +113,7 @@ def _build() -> Catalog:
                 check=compile_check(schema),
                 errors=op_errors,
                 has_dry_run="DryRun" in members,
+                page_size=schema["properties"].get("MaxResults", {}).get("maximum", 100),
             )
             by_target[op.target] = op
             by_name[op_name] = op

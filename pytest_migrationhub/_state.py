@@ -48,18 +48,31 @@ class Update:
 
 
 class MigrationTask:
-    """A migration task and the history of its reported state.
+    """A migration task, the history of its reported state and what is associated with it.
 
     The five state attributes describe the latest accepted update; they are
     ``None`` for a task that was imported but never notified.
     """
 
-    __slots__ = ("stream", "name", "_updates")
+    __slots__ = (
+        "stream",
+        "name",
+        "_updates",
+        "_artifacts",
+        "_discovered",
+        "_sources",
+        "_attributes",
+    )
 
     def __init__(self, stream: str, name: str) -> None:
         self.stream = stream
         self.name = name
         self._updates: List[Update] = []
+        # Wire-shaped records keyed by their identifying member, in association order.
+        self._artifacts: Dict[str, Dict[str, Any]] = {}
+        self._discovered: Dict[str, Dict[str, Any]] = {}
+        self._sources: Dict[str, Dict[str, Any]] = {}
+        self._attributes: List[Dict[str, Any]] = []
 
     def __repr__(self) -> str:
         return (
@@ -101,11 +114,54 @@ class MigrationTask:
         """No update within NextUpdateSeconds of the latest UpdateDateTime, as of now."""
         return bool(self._updates) and self._updates[-1].overdue_at(now())
 
+    @property
+    def created_artifacts(self) -> List[Dict[str, Any]]:
+        """``[{"Name": arn, "Description": ...}, ...]`` as AssociateCreatedArtifact sent them."""
+        return [dict(a) for a in self._artifacts.values()]
+
+    @property
+    def discovered_resources(self) -> List[Dict[str, Any]]:
+        """``[{"ConfigurationId": ..., "Description": ...}, ...]``."""
+        return [dict(d) for d in self._discovered.values()]
+
+    @property
+    def source_resources(self) -> List[Dict[str, Any]]:
+        """``[{"Name": ..., "Description": ..., "StatusDetail": ...}, ...]``."""
+        return [dict(r) for r in self._sources.values()]
+
+    @property
+    def resource_attributes(self) -> List[Dict[str, Any]]:
+        """``[{"Type": ..., "Value": ...}, ...]`` of the latest PutResourceAttributes."""
+        return [dict(a) for a in self._attributes]
+
 
 @dataclass
 class Stream:
     name: str
     tasks: Dict[str, MigrationTask] = field(default_factory=dict)
+    #: when an asynchronous DeleteProgressUpdateStream finishes; None: not being deleted
+    deleted_at: Optional[datetime] = None
+
+
+@dataclass
+class Application:
+    """An application known to Application Discovery Service, and its reported state."""
+
+    application_id: str
+    status: Optional[str] = None
+    last_updated_time: Optional[datetime] = None
+
+
+@dataclass
+class Account:
+    """Everything the fake keeps for one AWS account."""
+
+    account_id: str
+    home_control: Optional[Dict[str, Any]] = None
+    streams: Dict[str, Stream] = field(default_factory=dict)
+    #: ConfigurationIds Application Discovery Service knows (seeded by tests)
+    discovered: Dict[str, Dict[str, Any]] = field(default_factory=dict)
+    applications: Dict[str, Application] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -123,6 +179,8 @@ class Call:
     error_message: Optional[str] = None
     #: ``"mgh"`` or ``"migrationhub-config"``
     service: str = "mgh"
+    #: the AWS account the request was made as
+    account: str = "123456789012"
 
 
 @dataclass

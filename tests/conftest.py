@@ -15,6 +15,14 @@ os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
 os.environ["AWS_CONFIG_FILE"] = os.devnull
 os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
 
+try:
+    # pytester's in-process runs forget modules first imported inside them;
+    # hypothesis's pytest plugin imports hypothesis at the end of every run,
+    # which would cost about a second per inner run without this.
+    import hypothesis  # noqa: F401
+except ImportError:  # pragma: no cover - hypothesis is a test dependency
+    pass
+
 SAMPLE = {
     "ProgressUpdateStream": "SMS",
     "MigrationTaskName": "sms-12de3cf1a",

@@ -162,12 +162,12 @@ def test_an_unknown_stream_lists_the_known_ones(mhub_fake: Any) -> None:
         (
             lambda f: f.add_task(STREAM, "a|b"),
             "add_task: 'a|b' is not a valid MigrationTaskName (length 1-256, pattern ^(?:[^:|]+)$); "
-            "pass a name the real service would accept.",
+            "pass a value the real service would accept.",
         ),
         (
             lambda f: f.add_stream("x" * 51),
             f"add_stream: {'x' * 51!r} is not a valid ProgressUpdateStream (length 1-50, "
-            "pattern ^(?:[^/:|\\000-\\037]+)$); pass a name the real service would accept.",
+            "pattern ^(?:[^/:|\\000-\\037]+)$); pass a value the real service would accept.",
         ),
         (
             lambda f: f.fail("NotifyMigrationTaskStat", "ThrottlingException"),
