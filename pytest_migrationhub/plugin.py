@@ -21,11 +21,12 @@ _OPTIONS = {
     "home_region": ("mhub_fake_home_region", "us-west-2"),
     "assert_all_requests_valid": ("mhub_fake_assert_all_requests_valid", True),
     "assert_all_faults_fired": ("mhub_fake_assert_all_faults_fired", True),
+    "stream_deletion_seconds": ("mhub_fake_stream_deletion_seconds", "5"),
 }
 _MARKER_DOC = (
     "mhub_fake(*, home_region='us-west-2', assert_all_requests_valid=True, "
-    "assert_all_faults_fired=True): configure the Migration Hub fake of the mhub_fake fixture; "
-    "home_region=None leaves the home region unset."
+    "assert_all_faults_fired=True, stream_deletion_seconds=5): configure the Migration Hub fake "
+    "of the mhub_fake fixture; home_region=None leaves the home region unset."
 )
 
 
@@ -46,6 +47,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "Fail a test at teardown when a fault queued with mhub_fake.fail() never fired.",
         type="bool",
         default=True,
+    )
+    parser.addini(
+        "mhub_fake_stream_deletion_seconds",
+        "Seconds, on the fake's clock, that DeleteProgressUpdateStream takes to finish.",
+        default="5",
     )
 
 
@@ -86,6 +92,13 @@ def _options(request: pytest.FixtureRequest) -> Dict[str, Any]:
             value = request.config.getini(ini)
             if key == "home_region" and (value == "" or value.lower() == "none"):
                 value = None
+            elif key == "stream_deletion_seconds":
+                try:
+                    value = float(value)
+                except ValueError:
+                    raise MigrationHubFakeError(
+                        f"mhub_fake_stream_deletion_seconds must be a number of seconds; got {value!r}."
+                    ) from None
             options[key] = value
     return options
 

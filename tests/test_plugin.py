@@ -48,7 +48,7 @@ def error_code(excinfo):
 UNKNOWN_KEYWORD = (
     "pytest_migrationhub.MigrationHubFakeError: @pytest.mark.mhub_fake got an unknown keyword "
     "'homeregion'; valid keywords are: assert_all_faults_fired, assert_all_requests_valid, "
-    "home_region."
+    "home_region, stream_deletion_seconds."
 )
 FAULTS_HINT = (
     "    Let the code under test reach them, remove them, or opt out with "
@@ -1004,9 +1004,9 @@ def test_marker_is_registered(pytester: pytest.Pytester) -> None:
         exact(
             [
                 "@pytest.mark.mhub_fake(*, home_region='us-west-2', "
-                "assert_all_requests_valid=True, assert_all_faults_fired=True): configure the "
-                "Migration Hub fake of the mhub_fake fixture; home_region=None leaves the home "
-                "region unset."
+                "assert_all_requests_valid=True, assert_all_faults_fired=True, "
+                "stream_deletion_seconds=5): configure the Migration Hub fake of the mhub_fake "
+                "fixture; home_region=None leaves the home region unset."
             ]
         )
     )
