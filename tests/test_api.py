@@ -20,6 +20,11 @@ SERVER = "d-server-01a2b3c4d5e6f7"
 ARN = "arn:aws:ec2:us-west-2:123456789012:instance/i-0abc1234def567890"
 
 
+def requires(operation: str) -> pytest.MarkDecorator:
+    """Skip where the installed botocore is too old to model ``operation``."""
+    return pytest.mark.skipif(operation not in catalog().by_name, reason=f"this botocore has no {operation}")
+
+
 @pytest.fixture
 def task(mhub_fake: Any) -> Any:
     return mhub_fake.add_task(STREAM, TASK)
@@ -74,6 +79,7 @@ def test_discovered_resources_must_be_known_to_discovery(mhub_fake: Any, task: A
     assert task.discovered_resources == []
 
 
+@requires("AssociateSourceResource")
 def test_source_resources(mhub_fake: Any, task: Any, mgh: Any) -> None:
     source = {"Name": "vm-42", "Description": "on-premises web server", "StatusDetail": "Replicating"}
     mgh.associate_source_resource(**ids(SourceResource=source))
@@ -195,7 +201,8 @@ def populate(fake: Any, mgh: Any, count: int) -> None:
         fake.add_application(f"app-{i:03}", status="IN_PROGRESS")
         mgh.associate_created_artifact(**ids(CreatedArtifact={"Name": f"{ARN}{i}"}))
         mgh.associate_discovered_resource(**ids(DiscoveredResource={"ConfigurationId": f"d-{i}"}))
-        mgh.associate_source_resource(**ids(SourceResource={"Name": f"vm-{i}"}))
+        if hasattr(mgh, "associate_source_resource"):
+            mgh.associate_source_resource(**ids(SourceResource={"Name": f"vm-{i}"}))
         mgh.notify_migration_task_state(
             **ids(Task={"Status": "IN_PROGRESS", "ProgressPercent": i % 101}),
             UpdateDateTime=datetime(2026, 1, 1, tzinfo=timezone.utc),
@@ -221,7 +228,10 @@ def test_paginators_return_every_item_exactly_once(mhub_fake: Any, mgh: Any, met
 
 
 @pytest.mark.mhub_fake(assert_all_requests_valid=False)
-@pytest.mark.parametrize("method", ["list_created_artifacts", "list_discovered_resources", "list_source_resources"])
+@pytest.mark.parametrize(
+    "method",
+    ["list_created_artifacts", "list_discovered_resources", pytest.param("list_source_resources", marks=requires("ListSourceResources"))],
+)
 def test_association_lists_take_at_most_10_per_page(mhub_fake: Any, task: Any, mgh: Any, method: str) -> None:
     with pytest.raises(mgh.exceptions.InvalidInputException) as raised:
         getattr(mgh, method)(**ids(), MaxResults=11)
@@ -253,7 +263,7 @@ def test_deletion_is_asynchronous_on_the_fakes_clock(mhub_fake: Any, mgh: Any, f
     for write in (
         lambda: mgh.create_progress_update_stream(ProgressUpdateStreamName=STREAM),
         lambda: mgh.import_migration_task(**ids()),
-        lambda: mgh.associate_source_resource(**ids(SourceResource={"Name": "vm"})),
+        lambda: mgh.associate_created_artifact(**ids(CreatedArtifact={"Name": ARN})),
         lambda: mgh.delete_progress_update_stream(ProgressUpdateStreamName=STREAM),
     ):
         with pytest.raises(mgh.exceptions.InvalidInputException) as raised:
