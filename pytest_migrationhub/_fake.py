@@ -34,7 +34,6 @@ DEFAULT_ACCOUNT = "123456789012"
 #: how long an asynchronous DeleteProgressUpdateStream takes, on the fake's clock
 DEFAULT_STREAM_DELETION_SECONDS = 5.0
 
-_UNSET: Any = object()
 _HOME_REGION_RE = re.compile(r"^([a-z]+)-([a-z]+)-([0-9]+)\Z")
 _SCOPE_RE = re.compile(r"Credential=([^/,]*)/[^/,]*/([^/,]+)/")
 _ACCOUNT_RE = re.compile(r"^\d{12}\Z")

@@ -96,7 +96,7 @@ def test_a_pytest_run_not_using_the_fixture_loads_no_heavy_module(
         def test_not_using_the_fixture():
             assert loaded() == []
         """,
-        test_b_using=f"""
+        test_b_using="""
         import sys
 
 

@@ -32,7 +32,7 @@ def test_every_python_example_in_the_readme_passes(pytester: pytest.Pytester) ->
 def test_the_table_of_operations_matches_the_code() -> None:
     served = set()
     not_yet = set()
-    for service, names, status in re.findall(
+    for _service, names, status in re.findall(
         r"^\| (mgh|migrationhub-config) \| ([^|]+) \| ([^|]+) \|$", README, flags=re.M
     ):
         for name in (n.strip() for n in names.split(",")):
