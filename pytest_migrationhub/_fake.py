@@ -51,25 +51,26 @@ class _Tokens:
     def _mac(self, payload: bytes) -> str:
         return hmac.new(self._key, payload, hashlib.sha256).hexdigest()[:16]
 
-    def encode(self, operation: str, scope: str, offset: int) -> str:
-        payload = json.dumps([operation, scope, offset]).encode()
+    def encode(self, operation: str, scope: str, offset: int, last: str) -> str:
+        payload = json.dumps([operation, scope, offset, last]).encode()
         return base64.b64encode(payload + b"|" + self._mac(payload).encode()).decode()
 
-    def decode(self, operation: str, scope: str, token: str, limit: int) -> int:
+    def decode(self, operation: str, scope: str, token: str) -> Tuple[int, str]:
+        """The offset and last item key a token carries, if this fake issued it for this request."""
         try:
             raw = base64.b64decode(token, validate=True)
             payload, mac = raw.rsplit(b"|", 1)
-            op, sc, offset = json.loads(payload)
+            op, sc, offset, last = json.loads(payload)
             valid = hmac.compare_digest(mac.decode(), self._mac(payload))
         except Exception:  # any malformed token is simply not one of ours
             valid = False
-        if not valid or op != operation or sc != scope or not 0 <= offset <= limit:
+        if not valid or op != operation or sc != scope:
             raise ServiceError(
                 "InvalidInputException",
                 f"{operation}: NextToken {token!r} was not issued for this request; "
                 "pass the NextToken of the previous page unchanged",
             )
-        return int(offset)
+        return int(offset), str(last)
 
 
 def _check_home_region(value: Optional[str]) -> None:

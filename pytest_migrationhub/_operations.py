@@ -7,6 +7,8 @@ A handler takes the :class:`Request` and returns the response body, or raises
 
 from __future__ import annotations
 
+import json
+import re
 import secrets
 import string
 from dataclasses import dataclass
@@ -94,16 +96,38 @@ def _task(req: Request, *, writing: bool = False) -> MigrationTask:
 
 
 def paginate(req: Request, scope: str, items: List[Any]) -> Tuple[List[Any], Optional[str]]:
-    """Cut ``items`` into pages with tokens only this fake can have issued."""
+    """Cut ``items`` into pages with tokens only this fake can have issued.
+
+    A token remembers the last item it followed, so a page after items were
+    added or removed still starts where the previous one ended.
+    """
     page_size = req.body.get("MaxResults") or req.page_size
     start = 0
     token = req.body.get("NextToken")
     scope = f"{req.account.account_id}:{scope}"
     if token:
-        start = req.fake._tokens.decode(req.operation, scope, token, len(items))
-    end = start + page_size
-    next_token = req.fake._tokens.encode(req.operation, scope, end) if end < len(items) else None
-    return items[start:end], next_token
+        offset, last = req.fake._tokens.decode(req.operation, scope, token)
+        start = _resume(items, offset, last)
+    page = items[start : start + page_size]
+    end = start + len(page)
+    next_token = None
+    if end < len(items):
+        next_token = req.fake._tokens.encode(req.operation, scope, end, _key(page[-1]))
+    return page, next_token
+
+
+def _key(item: Any) -> str:
+    return json.dumps(item, sort_keys=True)
+
+
+def _resume(items: List[Any], offset: int, last: str) -> int:
+    if 0 < offset <= len(items) and _key(items[offset - 1]) == last:
+        return offset
+    for position, item in enumerate(items):
+        if _key(item) == last:
+            return position + 1
+    # The item the token followed is gone: carry on from the same position.
+    return min(offset, len(items))
 
 
 def _page(req: Request, key: str, scope: str, items: List[Any]) -> Dict[str, Any]:
@@ -224,11 +248,47 @@ def list_migration_tasks(req: Request) -> Dict[str, Any]:
     return _page(req, "MigrationTaskSummaryList", f"resource={resource}", summaries)
 
 
+def _is_ipv4(value: str) -> bool:
+    parts = value.split(".")
+    return len(parts) == 4 and all(p.isdigit() and p.isascii() and int(p) <= 255 for p in parts)
+
+
+#: the value format the model documents for each attribute type that has one
+_ATTRIBUTE_FORMATS: Dict[str, Tuple[str, Callable[[str], bool]]] = {
+    "IPV4_ADDRESS": ("x.x.x.x where x is an integer in the range [0,255]", _is_ipv4),
+    "IPV6_ADDRESS": (
+        "y:y:y:y:y:y:y:y where y is a hexadecimal number between 0 and FFFF",
+        lambda v: re.fullmatch(r"[0-9A-Fa-f]{1,4}(:[0-9A-Fa-f]{1,4}){7}", v) is not None,
+    ),
+    "MAC_ADDRESS": (
+        "^([0-9A-Fa-f]{2}[:-]){5}([0-9A-Fa-f]{2})$",
+        lambda v: re.fullmatch(r"([0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}", v) is not None,
+    ),
+    "FQDN": (
+        "1 to 256 characters, none of them <>{}\\/?,= or a control character",
+        lambda v: re.fullmatch(r"[^<>{}\\/?,=\x00-\x1f\x7f]{1,256}", v) is not None,
+    ),
+}
+_VM_TYPES = ("VM_MANAGED_OBJECT_REFERENCE", "VM_NAME", "VM_PATH")
+
+
 @handles("PutResourceAttributes")
 def put_resource_attributes(req: Request) -> Dict[str, Any]:
     task = _task(req, writing=True)
+    attributes = [dict(a) for a in req.body["ResourceAttributeList"]]
+    for index, attribute in enumerate(attributes):
+        rule = _ATTRIBUTE_FORMATS.get(attribute["Type"])
+        if rule is not None and not rule[1](attribute["Value"]):
+            raise ServiceError(
+                "InvalidInputException",
+                f"PutResourceAttributes: $.ResourceAttributeList[{index}].Value: "
+                f"{attribute['Value']!r} is not a valid {attribute['Type']} ({rule[0]})",
+            )
+    # Without VM_MANAGER_ID the service discards every other "VM" attribute.
+    if not any(a["Type"] == "VM_MANAGER_ID" for a in attributes):
+        attributes = [a for a in attributes if a["Type"] not in _VM_TYPES]
     # Each call replaces the attributes stored before.
-    task._attributes = [dict(a) for a in req.body["ResourceAttributeList"]]
+    task._attributes = attributes
     return {}
 
 

@@ -94,10 +94,56 @@ def test_source_resources(mhub_fake: Any, task: Any, mgh: Any) -> None:
 def test_resource_attributes_replace_the_previous_ones(mhub_fake: Any, task: Any, mgh: Any) -> None:
     first = [{"Type": "IPV4_ADDRESS", "Value": "10.0.0.7"}, {"Type": "FQDN", "Value": "web.corp"}]
     mgh.put_resource_attributes(**ids(ResourceAttributeList=first))
-    mgh.put_resource_attributes(**ids(ResourceAttributeList=[{"Type": "VM_NAME", "Value": "web01"}]))
-    assert task.resource_attributes == [{"Type": "VM_NAME", "Value": "web01"}]
+    assert task.resource_attributes == first
+    vm = [{"Type": "VM_MANAGER_ID", "Value": "vcenter-1"}, {"Type": "VM_NAME", "Value": "web01"}]
+    mgh.put_resource_attributes(**ids(ResourceAttributeList=vm))
+    assert task.resource_attributes == vm
     described = mgh.describe_migration_task(**ids())["MigrationTask"]
-    assert described["ResourceAttributeList"] == [{"Type": "VM_NAME", "Value": "web01"}]
+    assert described["ResourceAttributeList"] == vm
+
+
+def test_vm_attributes_without_a_vm_manager_id_are_discarded(mhub_fake: Any, task: Any, mgh: Any) -> None:
+    attributes = [
+        {"Type": "VM_NAME", "Value": "web01"},
+        {"Type": "VM_PATH", "Value": "/dc/web01"},
+        {"Type": "BIOS_ID", "Value": "b-1"},
+    ]
+    mgh.put_resource_attributes(**ids(ResourceAttributeList=attributes))
+    assert task.resource_attributes == [{"Type": "BIOS_ID", "Value": "b-1"}]
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "rule"),
+    [
+        ("IPV4_ADDRESS", "10.0.0.256", "x.x.x.x where x is an integer in the range [0,255]"),
+        ("IPV4_ADDRESS", "not-an-ip", "x.x.x.x where x is an integer in the range [0,255]"),
+        ("IPV6_ADDRESS", "fe80::1", "y:y:y:y:y:y:y:y where y is a hexadecimal number between 0 and FFFF"),
+        ("MAC_ADDRESS", "zz", "^([0-9A-Fa-f]{2}[:-]){5}([0-9A-Fa-f]{2})$"),
+        ("FQDN", "web?.corp", "1 to 256 characters, none of them <>{}\\/?,= or a control character"),
+    ],
+)
+def test_attribute_values_follow_their_documented_format(
+    mhub_fake: Any, task: Any, mgh: Any, kind: str, value: str, rule: str
+) -> None:
+    good = {"Type": "FQDN", "Value": "web.corp"}
+    with pytest.raises(mgh.exceptions.InvalidInputException) as raised:
+        mgh.put_resource_attributes(**ids(ResourceAttributeList=[good, {"Type": kind, "Value": value}]))
+    assert raised.value.response["Error"]["Message"] == (
+        f"PutResourceAttributes: $.ResourceAttributeList[1].Value: {value!r} is not a valid {kind} ({rule})"
+    )
+    assert task.resource_attributes == []
+
+
+def test_well_formed_attribute_values_are_accepted(mhub_fake: Any, task: Any, mgh: Any) -> None:
+    attributes = [
+        {"Type": "IPV4_ADDRESS", "Value": "192.168.0.255"},
+        {"Type": "IPV6_ADDRESS", "Value": "fe80:0:0:0:0:0:0:1"},
+        {"Type": "MAC_ADDRESS", "Value": "0a:1B:2c:3D:4e:5F"},
+        {"Type": "MAC_ADDRESS", "Value": "0A-1B-2C-3D-4E-5F"},
+        {"Type": "FQDN", "Value": "web01.corp.example.com"},
+    ]
+    mgh.put_resource_attributes(**ids(ResourceAttributeList=attributes))
+    assert task.resource_attributes == attributes
 
 
 @pytest.mark.mhub_fake(assert_all_requests_valid=False)
@@ -225,6 +271,30 @@ def test_paginators_return_every_item_exactly_once(mhub_fake: Any, mgh: Any, met
     # Every item exactly once, in the same order as far as one page reaches.
     assert items[: len(everything[key])] == everything[key]
     assert len(items) == len({json.dumps(i, sort_keys=True, default=str) for i in items})
+
+
+@pytest.mark.mhub_fake(stream_deletion_seconds=0)
+def test_a_token_stays_valid_when_the_list_changes_between_pages(mhub_fake: Any, mgh: Any) -> None:
+    for i in range(10):
+        mhub_fake.add_stream(f"s{i}")
+    first = mgh.list_progress_update_streams(MaxResults=4)
+    # Items before and after the cut change; the next page starts after the last one seen.
+    mgh.delete_progress_update_stream(ProgressUpdateStreamName="s1")
+    mgh.create_progress_update_stream(ProgressUpdateStreamName="s10")
+    second = mgh.list_progress_update_streams(MaxResults=4, NextToken=first["NextToken"])
+    assert [s["ProgressUpdateStreamName"] for s in second["ProgressUpdateStreamSummaryList"]] == [
+        "s4", "s5", "s6", "s7",
+    ]
+    # Even the item the token followed may go: the next page carries on from the same place.
+    mgh.delete_progress_update_stream(ProgressUpdateStreamName="s7")
+    third = mgh.list_progress_update_streams(MaxResults=4, NextToken=second["NextToken"])
+    assert [s["ProgressUpdateStreamName"] for s in third["ProgressUpdateStreamSummaryList"]] == ["s9", "s10"]
+    assert "NextToken" not in third
+    for name in ["s0", "s2", "s3", "s4", "s5", "s6", "s8", "s9"]:
+        mgh.delete_progress_update_stream(ProgressUpdateStreamName=name)
+    # A token the fake issued is never refused, however much the list shrank.
+    last = mgh.list_progress_update_streams(NextToken=second["NextToken"])["ProgressUpdateStreamSummaryList"]
+    assert last in ([], [{"ProgressUpdateStreamName": "s10"}])
 
 
 @pytest.mark.mhub_fake(assert_all_requests_valid=False)
