@@ -19,14 +19,19 @@ class HomeRegionNotSetError(RuntimeError):
     """The account has not chosen a Migration Hub home region yet."""
 
 
-def home_region(config_client: Optional[BaseClient] = None) -> str:
+def home_region(
+    config_client: Optional[BaseClient] = None, *, session: Optional[boto3.Session] = None
+) -> str:
     """Return the account's Migration Hub home region.
+
+    ``session`` holds the credentials of the account to migrate (for example a
+    role assumed in it); without one, boto3's default credentials are used.
 
     Raises :class:`HomeRegionNotSetError` when none is set: Migration Hub then
     refuses every call, so there is no point starting a migration.
     """
     if config_client is None:
-        config_client = boto3.client(
+        config_client = (session or boto3).client(
             "migrationhub-config", region_name=CONFIG_REGION, config=RETRY_CONFIG
         )
     region: Optional[str] = config_client.get_home_region().get("HomeRegion")
@@ -38,6 +43,14 @@ def home_region(config_client: Optional[BaseClient] = None) -> str:
     return region
 
 
-def home_region_client(config_client: Optional[BaseClient] = None) -> BaseClient:
+def home_region_client(
+    config_client: Optional[BaseClient] = None, *, session: Optional[boto3.Session] = None
+) -> BaseClient:
     """Return a Migration Hub client in the home region, the only one that accepts writes."""
-    return boto3.client("mgh", region_name=home_region(config_client), config=RETRY_CONFIG)
+    region = home_region(config_client, session=session)
+    return (session or boto3).client("mgh", region_name=region, config=RETRY_CONFIG)
+
+
+def ec2_instance_arn(region: str, account_id: str, instance_id: str) -> str:
+    """The ARN Migration Hub expects for a created EC2 instance (a "created artifact")."""
+    return f"arn:aws:ec2:{region}:{account_id}:instance/{instance_id}"

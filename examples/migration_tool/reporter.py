@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import sys
 from datetime import datetime, timezone
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Sequence
 
+import boto3
 from botocore.client import BaseClient
 from botocore.exceptions import ClientError
 
+from .discovery import DiscoveredServer, NotDiscoveredError
 from .hub import home_region_client
+from .streams import StreamBeingDeletedError, stream_exists
 
 #: What Migration Hub accepts as a StatusDetail: one line of at most 2500 characters.
 MAX_DETAIL = 2500
 
 #: A finished task promises no further update (as AWS Cloud Migration Factory does).
 NO_FURTHER_UPDATE = sys.maxsize
+
+#: Stand-ins sent with DryRun=True: the values must be valid, but nothing is written.
+_DRY_RUN_SERVER = {"ConfigurationId": "d-server-dry-run"}
+_DRY_RUN_ATTRIBUTES = [{"Type": "FQDN", "Value": "dry-run.invalid"}]
+_DRY_RUN_ARTIFACT = {"Name": "arn:aws:ec2:::instance/i-dry-run"}
 
 
 class ProgressReporter:
@@ -28,10 +36,19 @@ class ProgressReporter:
 
     @classmethod
     def for_home_region(
-        cls, stream: str, task: str, *, config_client: Optional[BaseClient] = None
+        cls,
+        stream: str,
+        task: str,
+        *,
+        config_client: Optional[BaseClient] = None,
+        session: Optional[boto3.Session] = None,
     ) -> ProgressReporter:
-        """Build a reporter whose client talks to the account's home region."""
-        return cls(home_region_client(config_client), stream, task)
+        """Build a reporter whose client talks to the account's home region.
+
+        ``session`` holds the credentials of the account to report to; without
+        one, boto3's default credentials are used.
+        """
+        return cls(home_region_client(config_client, session=session), stream, task)
 
     def check_permissions(self) -> List[str]:
         """Return the write operations IAM would refuse, asking with DryRun (nothing changes)."""
@@ -44,6 +61,15 @@ class ProgressReporter:
             ),
             "NotifyMigrationTaskState": lambda: self._notify(
                 "NOT_STARTED", 0, None, NO_FURTHER_UPDATE, DryRun=True
+            ),
+            "AssociateDiscoveredResource": lambda: self.mgh.associate_discovered_resource(
+                **self._task_key(), DiscoveredResource=_DRY_RUN_SERVER, DryRun=True
+            ),
+            "PutResourceAttributes": lambda: self.mgh.put_resource_attributes(
+                **self._task_key(), ResourceAttributeList=_DRY_RUN_ATTRIBUTES, DryRun=True
+            ),
+            "AssociateCreatedArtifact": lambda: self.mgh.associate_created_artifact(
+                **self._task_key(), CreatedArtifact=_DRY_RUN_ARTIFACT, DryRun=True
             ),
         }
         denied = []
@@ -59,11 +85,65 @@ class ProgressReporter:
         return denied
 
     def register(self) -> None:
-        """Create the progress update stream and import the task; both are idempotent."""
-        self.mgh.create_progress_update_stream(ProgressUpdateStreamName=self.stream)
-        self.mgh.import_migration_task(
-            ProgressUpdateStream=self.stream, MigrationTaskName=self.task
+        """Create the progress update stream and import the task; both are idempotent.
+
+        Raises :class:`StreamBeingDeletedError` while a deletion of the stream
+        (see ``streams.delete_stream``) is still running.
+        """
+        try:
+            self.mgh.create_progress_update_stream(ProgressUpdateStreamName=self.stream)
+        except ClientError as error:
+            # Creating a stream that exists succeeds, unless it is being deleted.
+            if error.response["Error"]["Code"] == "InvalidInputException" and stream_exists(
+                self.mgh, self.stream
+            ):
+                raise StreamBeingDeletedError(
+                    f"Progress update stream {self.stream!r} is being deleted; "
+                    "run again once the deletion has finished."
+                ) from error
+            raise
+        self.mgh.import_migration_task(**self._task_key())
+
+    def associate_discovered_server(self, server: DiscoveredServer) -> None:
+        """Link the task to the server Application Discovery Service inventoried.
+
+        Call :meth:`register` first. Raises :class:`NotDiscoveredError` when
+        Application Discovery Service has no such configuration item.
+        """
+        try:
+            self.mgh.associate_discovered_resource(
+                **self._task_key(),
+                DiscoveredResource={
+                    "ConfigurationId": server.configuration_id,
+                    "Description": server.fqdn or server.name,
+                },
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ResourceNotFoundException":
+                raise
+            raise NotDiscoveredError(
+                f"Application Discovery Service has no server {server.configuration_id!r} "
+                f"({server.name}): check the ConfigurationId in the migration plan, and that "
+                "discovery ran in this AWS account."
+            ) from error
+
+    def put_resource_attributes(self, attributes: Sequence[Dict[str, str]]) -> None:
+        """Store the server's identifying details (IP and MAC addresses, FQDN, VM name...).
+
+        Each call replaces what was stored before, so send them all at once.
+        """
+        self.mgh.put_resource_attributes(**self._task_key(), ResourceAttributeList=list(attributes))
+
+    def associate_created_artifact(self, arn: str, description: str) -> None:
+        """Record what the migration created in AWS (an EC2 instance, an AMI...), by its ARN."""
+        self.mgh.associate_created_artifact(
+            **self._task_key(), CreatedArtifact={"Name": arn, "Description": description}
         )
+
+    def created_artifacts(self) -> List[str]:
+        """The ARNs of what the migration created, as recorded in Migration Hub."""
+        pages = self.mgh.get_paginator("list_created_artifacts").paginate(**self._task_key())
+        return [artifact["Name"] for page in pages for artifact in page["CreatedArtifactList"]]
 
     def in_progress(self, percent: int, detail: str, *, next_update_seconds: int = 60) -> None:
         """Report progress, promising the next update within ``next_update_seconds``."""
@@ -90,10 +170,12 @@ class ProgressReporter:
             # StatusDetail may not hold line breaks: error messages often do.
             task["StatusDetail"] = " ".join(detail.split())[:MAX_DETAIL]
         self.mgh.notify_migration_task_state(
-            ProgressUpdateStream=self.stream,
-            MigrationTaskName=self.task,
+            **self._task_key(),
             Task=task,
             UpdateDateTime=datetime.now(timezone.utc),
             NextUpdateSeconds=next_update_seconds,
             **extra,
         )
+
+    def _task_key(self) -> Dict[str, str]:
+        return {"ProgressUpdateStream": self.stream, "MigrationTaskName": self.task}

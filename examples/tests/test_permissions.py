@@ -26,3 +26,20 @@ def test_check_permissions_lists_what_would_be_denied(mhub_fake):
 
     mhub_fake.allow("ImportMigrationTask")
     assert reporter.check_permissions() == []
+
+
+def test_check_permissions_covers_the_discovery_and_artifact_writes(mhub_fake):
+    mhub_fake.deny("PutResourceAttributes")
+    mhub_fake.deny("AssociateCreatedArtifact")
+    reporter = ProgressReporter.for_home_region("CloudMigrationFactory", "web01")
+
+    assert reporter.check_permissions() == ["PutResourceAttributes", "AssociateCreatedArtifact"]
+    assert [c.error_code for c in mhub_fake.calls[1:]] == [
+        "DryRunOperation",  # CreateProgressUpdateStream
+        "DryRunOperation",  # ImportMigrationTask
+        "DryRunOperation",  # NotifyMigrationTaskState
+        "DryRunOperation",  # AssociateDiscoveredResource
+        "UnauthorizedOperation",
+        "UnauthorizedOperation",
+    ]
+    assert mhub_fake.streams == []

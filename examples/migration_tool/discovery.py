@@ -1,0 +1,59 @@
+"""What Application Discovery Service knows about a server, and how Migration Hub links to it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Dict, List, Optional, Tuple
+
+from botocore.client import BaseClient
+
+
+class NotDiscoveredError(LookupError):
+    """Application Discovery Service does not know a server or application the tool was given."""
+
+
+@dataclass(frozen=True)
+class DiscoveredServer:
+    """A source server as Application Discovery Service inventoried it.
+
+    ``configuration_id`` is its ADS configuration ID (``d-server-...``), the
+    key Migration Hub uses to link a migration task to the server. The other
+    fields become the task's resource attributes, which let Migration Hub match
+    the server even when no configuration ID is known.
+    """
+
+    configuration_id: str
+    #: the server's host name; also the name of its migration task
+    name: str
+    fqdn: Optional[str] = None
+    ipv4_addresses: Tuple[str, ...] = ()
+    mac_addresses: Tuple[str, ...] = ()
+    #: VMware: the VM's name and the vCenter's ID; VM_* attributes need both
+    vm_name: Optional[str] = None
+    vm_manager_id: Optional[str] = None
+
+    def resource_attributes(self) -> List[Dict[str, str]]:
+        """The identifying details to send with PutResourceAttributes, as many as are known.
+
+        Migration Hub discards every VM_* attribute unless VM_MANAGER_ID is
+        among them, so the VM name is only sent along with its manager's ID.
+        """
+        attributes = [{"Type": "IPV4_ADDRESS", "Value": ip} for ip in self.ipv4_addresses]
+        attributes += [{"Type": "MAC_ADDRESS", "Value": mac} for mac in self.mac_addresses]
+        if self.fqdn:
+            attributes.append({"Type": "FQDN", "Value": self.fqdn})
+        if self.vm_manager_id:
+            attributes.append({"Type": "VM_MANAGER_ID", "Value": self.vm_manager_id})
+            if self.vm_name:
+                attributes.append({"Type": "VM_NAME", "Value": self.vm_name})
+        return attributes
+
+
+def tasks_for_server(mgh: BaseClient, configuration_id: str) -> List[Dict[str, Any]]:
+    """Every migration task associated with a discovered server, in any stream.
+
+    Each is a ``MigrationTaskSummary``: ``ProgressUpdateStream``,
+    ``MigrationTaskName`` and, once reported, ``Status``, ``ProgressPercent``...
+    """
+    pages = mgh.get_paginator("list_migration_tasks").paginate(ResourceName=configuration_id)
+    return [summary for page in pages for summary in page["MigrationTaskSummaryList"]]
