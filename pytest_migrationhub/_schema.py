@@ -17,7 +17,7 @@ import re
 from functools import lru_cache
 from typing import Any, Callable, Dict, List, Optional
 
-from botocore.model import OperationModel, Shape
+from botocore.model import OperationModel
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -51,7 +51,7 @@ def compile_pattern(pattern: str) -> "re.Pattern[str]":
     return re.compile(python_pattern, re.ASCII)
 
 
-def shape_schema(shape: Shape) -> Schema:
+def shape_schema(shape: Any) -> Schema:
     """Return the JSON Schema of one botocore shape, as it travels in JSON 1.1."""
     meta = shape.metadata
     kind = shape.type_name
@@ -66,7 +66,7 @@ def shape_schema(shape: Shape) -> Schema:
         if required:
             schema["required"] = required
     elif kind == "list":
-        schema = {"type": "array", "items": shape_schema(shape.member)}  # type: ignore[attr-defined]
+        schema = {"type": "array", "items": shape_schema(shape.member)}
         if "min" in meta:
             schema["minItems"] = meta["min"]
         if "max" in meta:
@@ -74,8 +74,8 @@ def shape_schema(shape: Shape) -> Schema:
     elif kind == "map":
         schema = {
             "type": "object",
-            "propertyNames": shape_schema(shape.key),  # type: ignore[attr-defined]
-            "additionalProperties": shape_schema(shape.value),  # type: ignore[attr-defined]
+            "propertyNames": shape_schema(shape.key),
+            "additionalProperties": shape_schema(shape.value),
         }
         if "min" in meta:
             schema["minProperties"] = meta["min"]
@@ -83,8 +83,8 @@ def shape_schema(shape: Shape) -> Schema:
             schema["maxProperties"] = meta["max"]
     elif kind == "string":
         schema = {"type": "string"}
-        if shape.enum:  # type: ignore[attr-defined]
-            schema["enum"] = list(shape.enum)  # type: ignore[attr-defined]
+        if shape.enum:
+            schema["enum"] = list(shape.enum)
         if "min" in meta:
             schema["minLength"] = meta["min"]
         if "max" in meta:
@@ -257,7 +257,9 @@ def _explainer_class() -> Any:
         if validator.is_type(instance, "string") and not compile_pattern(pattern).search(instance):
             yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
-    return validators.extend(jsonschema.Draft202012Validator, {"pattern": ecma_pattern})
+    return validators.extend(  # type: ignore[no-untyped-call,unused-ignore]
+        jsonschema.Draft202012Validator, {"pattern": ecma_pattern}
+    )
 
 
 def explainer(schema: Schema) -> Any:
