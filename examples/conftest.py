@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import os
-import sys
-from pathlib import Path
 from typing import List
 
 import pytest
 
-# The tool lives next to its tests, as it would in a project of its own.
-sys.path.insert(0, str(Path(__file__).parent))
+# The tool is imported by the name pytest and mypy both give it in this
+# repository, examples.migration_tool: in a project of its own, it would be
+# plain migration_tool.
+from examples.migration_tool import DiscoveredServer, Step, replication_steps
 
 # Clients created at import time (see test_module_level_clients.py) would
 # otherwise look for credentials on the EC2 instance metadata service, which
 # takes seconds off an EC2 instance. No credentials are needed with the fake.
 os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
-
-from migration_tool import DiscoveredServer, Step, replication_steps  # noqa: E402
 
 
 @pytest.fixture

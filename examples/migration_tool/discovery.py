@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Tuple
+from typing import TYPE_CHECKING, List, Optional, Tuple
 
-from botocore.client import BaseClient
+if TYPE_CHECKING:
+    from types_boto3_mgh import MigrationHubClient
+    from types_boto3_mgh.type_defs import MigrationTaskSummaryTypeDef, ResourceAttributeTypeDef
 
 
 class NotDiscoveredError(LookupError):
@@ -32,13 +34,15 @@ class DiscoveredServer:
     vm_name: Optional[str] = None
     vm_manager_id: Optional[str] = None
 
-    def resource_attributes(self) -> List[Dict[str, str]]:
+    def resource_attributes(self) -> List[ResourceAttributeTypeDef]:
         """The identifying details to send with PutResourceAttributes, as many as are known.
 
         Migration Hub discards every VM_* attribute unless VM_MANAGER_ID is
         among them, so the VM name is only sent along with its manager's ID.
         """
-        attributes = [{"Type": "IPV4_ADDRESS", "Value": ip} for ip in self.ipv4_addresses]
+        attributes: List[ResourceAttributeTypeDef] = [
+            {"Type": "IPV4_ADDRESS", "Value": ip} for ip in self.ipv4_addresses
+        ]
         attributes += [{"Type": "MAC_ADDRESS", "Value": mac} for mac in self.mac_addresses]
         if self.fqdn:
             attributes.append({"Type": "FQDN", "Value": self.fqdn})
@@ -49,7 +53,9 @@ class DiscoveredServer:
         return attributes
 
 
-def tasks_for_server(mgh: BaseClient, configuration_id: str) -> List[Dict[str, Any]]:
+def tasks_for_server(
+    mgh: MigrationHubClient, configuration_id: str
+) -> List[MigrationTaskSummaryTypeDef]:
     """Every migration task associated with a discovered server, in any stream.
 
     Each is a ``MigrationTaskSummary``: ``ProgressUpdateStream``,

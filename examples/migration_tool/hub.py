@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import boto3
-from botocore.client import BaseClient
 from botocore.config import Config
+
+if TYPE_CHECKING:
+    from types_boto3_mgh import MigrationHubClient
+    from types_boto3_migrationhub_config import MigrationHubConfigClient
 
 #: Retrying is botocore's job: standard mode backs off on throttling and 5xx errors.
 RETRY_CONFIG = Config(retries={"mode": "standard", "max_attempts": 5})
@@ -20,7 +23,9 @@ class HomeRegionNotSetError(RuntimeError):
 
 
 def home_region(
-    config_client: Optional[BaseClient] = None, *, session: Optional[boto3.Session] = None
+    config_client: Optional[MigrationHubConfigClient] = None,
+    *,
+    session: Optional[boto3.Session] = None,
 ) -> str:
     """Return the account's Migration Hub home region.
 
@@ -44,8 +49,10 @@ def home_region(
 
 
 def home_region_client(
-    config_client: Optional[BaseClient] = None, *, session: Optional[boto3.Session] = None
-) -> BaseClient:
+    config_client: Optional[MigrationHubConfigClient] = None,
+    *,
+    session: Optional[boto3.Session] = None,
+) -> MigrationHubClient:
     """Return a Migration Hub client in the home region, the only one that accepts writes."""
     region = home_region(config_client, session=session)
     return (session or boto3).client("mgh", region_name=region, config=RETRY_CONFIG)

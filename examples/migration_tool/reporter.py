@@ -4,15 +4,25 @@ from __future__ import annotations
 
 import sys
 from datetime import datetime, timezone
-from typing import Any, Callable, Dict, List, Optional, Sequence
+from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Sequence
 
 import boto3
-from botocore.client import BaseClient
 from botocore.exceptions import ClientError
 
 from .discovery import DiscoveredServer, NotDiscoveredError
 from .hub import home_region_client
 from .streams import StreamBeingDeletedError, stream_exists
+
+if TYPE_CHECKING:
+    from types_boto3_mgh import MigrationHubClient
+    from types_boto3_mgh.literals import StatusType
+    from types_boto3_mgh.type_defs import (
+        CreatedArtifactTypeDef,
+        DiscoveredResourceTypeDef,
+        ResourceAttributeTypeDef,
+        TaskTypeDef,
+    )
+    from types_boto3_migrationhub_config import MigrationHubConfigClient
 
 #: What Migration Hub accepts as a StatusDetail: one line of at most 2500 characters.
 MAX_DETAIL = 2500
@@ -21,15 +31,16 @@ MAX_DETAIL = 2500
 NO_FURTHER_UPDATE = sys.maxsize
 
 #: Stand-ins sent with DryRun=True: the values must be valid, but nothing is written.
-_DRY_RUN_SERVER = {"ConfigurationId": "d-server-dry-run"}
-_DRY_RUN_ATTRIBUTES = [{"Type": "FQDN", "Value": "dry-run.invalid"}]
-_DRY_RUN_ARTIFACT = {"Name": "arn:aws:ec2:::instance/i-dry-run"}
+_DRY_RUN_TASK: TaskTypeDef = {"Status": "NOT_STARTED", "ProgressPercent": 0}
+_DRY_RUN_SERVER: DiscoveredResourceTypeDef = {"ConfigurationId": "d-server-dry-run"}
+_DRY_RUN_ATTRIBUTES: List[ResourceAttributeTypeDef] = [{"Type": "FQDN", "Value": "dry-run.invalid"}]
+_DRY_RUN_ARTIFACT: CreatedArtifactTypeDef = {"Name": "arn:aws:ec2:::instance/i-dry-run"}
 
 
 class ProgressReporter:
     """Reports the state of migration task ``task`` in progress update stream ``stream``."""
 
-    def __init__(self, mgh: BaseClient, stream: str, task: str) -> None:
+    def __init__(self, mgh: MigrationHubClient, stream: str, task: str) -> None:
         self.mgh = mgh
         self.stream = stream
         self.task = task
@@ -40,7 +51,7 @@ class ProgressReporter:
         stream: str,
         task: str,
         *,
-        config_client: Optional[BaseClient] = None,
+        config_client: Optional[MigrationHubConfigClient] = None,
         session: Optional[boto3.Session] = None,
     ) -> ProgressReporter:
         """Build a reporter whose client talks to the account's home region.
@@ -52,27 +63,41 @@ class ProgressReporter:
 
     def check_permissions(self) -> List[str]:
         """Return the write operations IAM would refuse, asking with DryRun (nothing changes)."""
-        checks: Dict[str, Callable[[], Any]] = {
+        checks: Dict[str, Callable[[], object]] = {
             "CreateProgressUpdateStream": lambda: self.mgh.create_progress_update_stream(
                 ProgressUpdateStreamName=self.stream, DryRun=True
             ),
             "ImportMigrationTask": lambda: self.mgh.import_migration_task(
                 ProgressUpdateStream=self.stream, MigrationTaskName=self.task, DryRun=True
             ),
-            "NotifyMigrationTaskState": lambda: self._notify(
-                "NOT_STARTED", 0, None, NO_FURTHER_UPDATE, DryRun=True
+            "NotifyMigrationTaskState": lambda: self.mgh.notify_migration_task_state(
+                ProgressUpdateStream=self.stream,
+                MigrationTaskName=self.task,
+                Task=_DRY_RUN_TASK,
+                UpdateDateTime=datetime.now(timezone.utc),
+                NextUpdateSeconds=NO_FURTHER_UPDATE,
+                DryRun=True,
             ),
             "AssociateDiscoveredResource": lambda: self.mgh.associate_discovered_resource(
-                **self._task_key(), DiscoveredResource=_DRY_RUN_SERVER, DryRun=True
+                ProgressUpdateStream=self.stream,
+                MigrationTaskName=self.task,
+                DiscoveredResource=_DRY_RUN_SERVER,
+                DryRun=True,
             ),
             "PutResourceAttributes": lambda: self.mgh.put_resource_attributes(
-                **self._task_key(), ResourceAttributeList=_DRY_RUN_ATTRIBUTES, DryRun=True
+                ProgressUpdateStream=self.stream,
+                MigrationTaskName=self.task,
+                ResourceAttributeList=_DRY_RUN_ATTRIBUTES,
+                DryRun=True,
             ),
             "AssociateCreatedArtifact": lambda: self.mgh.associate_created_artifact(
-                **self._task_key(), CreatedArtifact=_DRY_RUN_ARTIFACT, DryRun=True
+                ProgressUpdateStream=self.stream,
+                MigrationTaskName=self.task,
+                CreatedArtifact=_DRY_RUN_ARTIFACT,
+                DryRun=True,
             ),
         }
-        denied = []
+        denied: List[str] = []
         for operation, check in checks.items():
             try:
                 check()
@@ -102,7 +127,9 @@ class ProgressReporter:
                     "run again once the deletion has finished."
                 ) from error
             raise
-        self.mgh.import_migration_task(**self._task_key())
+        self.mgh.import_migration_task(
+            ProgressUpdateStream=self.stream, MigrationTaskName=self.task
+        )
 
     def associate_discovered_server(self, server: DiscoveredServer) -> None:
         """Link the task to the server Application Discovery Service inventoried.
@@ -112,7 +139,8 @@ class ProgressReporter:
         """
         try:
             self.mgh.associate_discovered_resource(
-                **self._task_key(),
+                ProgressUpdateStream=self.stream,
+                MigrationTaskName=self.task,
                 DiscoveredResource={
                     "ConfigurationId": server.configuration_id,
                     "Description": server.fqdn or server.name,
@@ -127,22 +155,30 @@ class ProgressReporter:
                 "discovery ran in this AWS account."
             ) from error
 
-    def put_resource_attributes(self, attributes: Sequence[Dict[str, str]]) -> None:
+    def put_resource_attributes(self, attributes: Sequence[ResourceAttributeTypeDef]) -> None:
         """Store the server's identifying details (IP and MAC addresses, FQDN, VM name...).
 
         Each call replaces what was stored before, so send them all at once.
         """
-        self.mgh.put_resource_attributes(**self._task_key(), ResourceAttributeList=list(attributes))
+        self.mgh.put_resource_attributes(
+            ProgressUpdateStream=self.stream,
+            MigrationTaskName=self.task,
+            ResourceAttributeList=list(attributes),
+        )
 
     def associate_created_artifact(self, arn: str, description: str) -> None:
         """Record what the migration created in AWS (an EC2 instance, an AMI...), by its ARN."""
         self.mgh.associate_created_artifact(
-            **self._task_key(), CreatedArtifact={"Name": arn, "Description": description}
+            ProgressUpdateStream=self.stream,
+            MigrationTaskName=self.task,
+            CreatedArtifact={"Name": arn, "Description": description},
         )
 
     def created_artifacts(self) -> List[str]:
         """The ARNs of what the migration created, as recorded in Migration Hub."""
-        pages = self.mgh.get_paginator("list_created_artifacts").paginate(**self._task_key())
+        pages = self.mgh.get_paginator("list_created_artifacts").paginate(
+            ProgressUpdateStream=self.stream, MigrationTaskName=self.task
+        )
         return [artifact["Name"] for page in pages for artifact in page["CreatedArtifactList"]]
 
     def in_progress(self, percent: int, detail: str, *, next_update_seconds: int = 60) -> None:
@@ -158,24 +194,16 @@ class ProgressReporter:
         self._notify("FAILED", percent, detail, NO_FURTHER_UPDATE)
 
     def _notify(
-        self,
-        status: str,
-        percent: int,
-        detail: Optional[str],
-        next_update_seconds: int,
-        **extra: Any,
+        self, status: StatusType, percent: int, detail: str, next_update_seconds: int
     ) -> None:
-        task: Dict[str, Any] = {"Status": status, "ProgressPercent": percent}
+        task: TaskTypeDef = {"Status": status, "ProgressPercent": percent}
         if detail:
             # StatusDetail may not hold line breaks: error messages often do.
             task["StatusDetail"] = " ".join(detail.split())[:MAX_DETAIL]
         self.mgh.notify_migration_task_state(
-            **self._task_key(),
+            ProgressUpdateStream=self.stream,
+            MigrationTaskName=self.task,
             Task=task,
             UpdateDateTime=datetime.now(timezone.utc),
             NextUpdateSeconds=next_update_seconds,
-            **extra,
         )
-
-    def _task_key(self) -> Dict[str, str]:
-        return {"ProgressUpdateStream": self.stream, "MigrationTaskName": self.task}

@@ -5,13 +5,16 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Callable, Dict, List, Optional, Sequence, TypeVar
+from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Sequence, TypeVar
 
-from botocore.client import BaseClient
 from botocore.exceptions import ClientError
 
 from .discovery import DiscoveredServer, NotDiscoveredError, tasks_for_server
 from .reporter import ProgressReporter
+
+if TYPE_CHECKING:
+    from types_boto3_mgh import MigrationHubClient
+    from types_boto3_mgh.literals import ApplicationStatusType
 
 T = TypeVar("T")
 
@@ -106,7 +109,7 @@ def migrate_discovered_server(
 
 
 def migrate_application(
-    mgh: BaseClient,
+    mgh: MigrationHubClient,
     stream: str,
     application_id: str,
     plans: Sequence[ServerPlan],
@@ -175,7 +178,9 @@ def _moved_before(reporter: ProgressReporter, server: DiscoveredServer) -> Optio
     return artifacts[-1] if artifacts else None
 
 
-def _notify_application(mgh: BaseClient, application_id: str, status: str) -> None:
+def _notify_application(
+    mgh: MigrationHubClient, application_id: str, status: ApplicationStatusType
+) -> None:
     try:
         mgh.notify_application_state(
             ApplicationId=application_id, Status=status, UpdateDateTime=datetime.now(timezone.utc)

@@ -9,9 +9,11 @@ then its name is free to be created again, as a new, empty stream.
 from __future__ import annotations
 
 import time
-from typing import Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
-from botocore.client import BaseClient
+if TYPE_CHECKING:
+    from types_boto3_mgh import MigrationHubClient
+
 
 #: How often, and how many times, to look whether a deletion has finished.
 POLL_SECONDS = 2.0
@@ -22,7 +24,7 @@ class StreamBeingDeletedError(RuntimeError):
     """The progress update stream is being deleted; it cannot be written to until that is done."""
 
 
-def stream_exists(mgh: BaseClient, stream: str) -> bool:
+def stream_exists(mgh: MigrationHubClient, stream: str) -> bool:
     """Whether ``stream`` is listed (a stream being deleted still is)."""
     pages = mgh.get_paginator("list_progress_update_streams").paginate()
     return any(
@@ -32,7 +34,7 @@ def stream_exists(mgh: BaseClient, stream: str) -> bool:
     )
 
 
-def delete_stream(mgh: BaseClient, stream: str) -> None:
+def delete_stream(mgh: MigrationHubClient, stream: str) -> None:
     """The cleanup command: delete the stream and every migration task in it.
 
     Returns as soon as Migration Hub has accepted the deletion; see
@@ -42,7 +44,7 @@ def delete_stream(mgh: BaseClient, stream: str) -> None:
 
 
 def wait_until_deleted(
-    mgh: BaseClient,
+    mgh: MigrationHubClient,
     stream: str,
     *,
     poll_seconds: float = POLL_SECONDS,
@@ -66,7 +68,7 @@ def wait_until_deleted(
 
 
 def recreate_stream(
-    mgh: BaseClient,
+    mgh: MigrationHubClient,
     stream: str,
     *,
     poll_seconds: float = POLL_SECONDS,

@@ -10,11 +10,12 @@ role in each.
 from __future__ import annotations
 
 import functools
-from typing import List
+from typing import TYPE_CHECKING, List
 
 import boto3
 import pytest
-from migration_tool import (
+
+from examples.migration_tool import (
     DiscoveredServer,
     NotDiscoveredError,
     ProgressReporter,
@@ -25,6 +26,11 @@ from migration_tool import (
     stream_exists,
     tasks_for_server,
 )
+
+if TYPE_CHECKING:
+    from freezegun.api import FrozenDateTimeFactory
+
+    from pytest_migrationhub import MigrationHubFake
 
 STREAM = "CloudMigrationFactory"
 ACCOUNT_A, ACCOUNT_B = "111122223333", "444455556666"
@@ -49,13 +55,15 @@ def migrate(
 
 
 @pytest.fixture
-def two_accounts(mhub_fake) -> None:
+def two_accounts(mhub_fake: MigrationHubFake) -> None:
     mhub_fake.add_discovered_resource(WEB01_A.configuration_id, account=ACCOUNT_A)
     mhub_fake.add_discovered_resource(WEB01_B.configuration_id, account=ACCOUNT_B)
     mhub_fake.set_home_region("eu-west-1", account=ACCOUNT_B)
 
 
-def test_each_accounts_run_is_isolated(mhub_fake, two_accounts, plan):
+def test_each_accounts_run_is_isolated(
+    mhub_fake: MigrationHubFake, two_accounts: None, plan: List[Step]
+) -> None:
     reporter_a = migrate(ACCOUNT_A, "us-west-2", WEB01_A, plan)
     reporter_b = migrate(ACCOUNT_B, "eu-west-1", WEB01_B, plan)
 
@@ -88,7 +96,12 @@ def test_each_accounts_run_is_isolated(mhub_fake, two_accounts, plan):
     assert mhub_fake.streams == []
 
 
-def test_deleting_one_accounts_stream_leaves_the_others(mhub_fake, two_accounts, plan, freezer):
+def test_deleting_one_accounts_stream_leaves_the_others(
+    mhub_fake: MigrationHubFake,
+    two_accounts: None,
+    plan: List[Step],
+    freezer: FrozenDateTimeFactory,
+) -> None:
     reporter_a = migrate(ACCOUNT_A, "us-west-2", WEB01_A, plan)
     reporter_b = migrate(ACCOUNT_B, "eu-west-1", WEB01_B, plan)
 
@@ -101,7 +114,9 @@ def test_deleting_one_accounts_stream_leaves_the_others(mhub_fake, two_accounts,
     assert mhub_fake.task(STREAM, "web01", account=ACCOUNT_B).status == "COMPLETED"
 
 
-def test_one_accounts_discovered_server_is_unknown_to_the_other(mhub_fake, two_accounts, plan):
+def test_one_accounts_discovered_server_is_unknown_to_the_other(
+    mhub_fake: MigrationHubFake, two_accounts: None, plan: List[Step]
+) -> None:
     # Application Discovery Service's inventory is per account too.
     with pytest.raises(NotDiscoveredError, match=WEB01_B.configuration_id):
         migrate(ACCOUNT_A, "us-west-2", WEB01_B, plan)

@@ -8,12 +8,16 @@ that wait is virtual, like the backoff.
 from __future__ import annotations
 
 import threading
-from typing import Callable, List
+from typing import TYPE_CHECKING, Callable, List
 
 import boto3
 from botocore.config import Config
 from freezegun import freeze_time
-from migration_tool import ProgressReporter, migrate_server
+
+from examples.migration_tool import ProgressReporter, Step, migrate_server
+
+if TYPE_CHECKING:
+    from pytest_migrationhub import MigrationHubFake
 
 ADAPTIVE = Config(retries={"mode": "adaptive", "max_attempts": 5})
 
@@ -36,7 +40,9 @@ def finishes_within(seconds: float, work: Callable[[], None]) -> bool:
     return not thread.is_alive()
 
 
-def test_adaptive_retries_do_not_hang_under_a_frozen_clock(mhub_fake, plan):
+def test_adaptive_retries_do_not_hang_under_a_frozen_clock(
+    mhub_fake: MigrationHubFake, plan: List[Step]
+) -> None:
     mhub_fake.fail("NotifyMigrationTaskState", "ThrottlingException", times=3)
     reporter = ProgressReporter(
         boto3.client("mgh", region_name="us-west-2", config=ADAPTIVE), "SMS", "sms-1"

@@ -8,10 +8,11 @@ them with ``mhub_fake.add_application``, and read their state back with
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Callable, List
+from typing import TYPE_CHECKING, Callable, List, Optional
 
 import pytest
-from migration_tool import (
+
+from examples.migration_tool import (
     DiscoveredServer,
     MigrationFailed,
     NotDiscoveredError,
@@ -21,6 +22,9 @@ from migration_tool import (
     home_region_client,
     migrate_application,
 )
+
+if TYPE_CHECKING:
+    from pytest_migrationhub import MigrationHubFake
 
 STREAM = "CloudMigrationFactory"
 APP = "d-application-0b2a3ea5b1c30a7c2"
@@ -37,7 +41,7 @@ def launcher(arn: str, launched: List[str]) -> Callable[[], str]:
 
 
 @pytest.fixture
-def seeded(mhub_fake, web01: DiscoveredServer, db01: DiscoveredServer) -> None:
+def seeded(mhub_fake: MigrationHubFake, web01: DiscoveredServer, db01: DiscoveredServer) -> None:
     """What Application Discovery Service knows: both servers, grouped as one application."""
     mhub_fake.add_discovered_resource(web01.configuration_id)
     mhub_fake.add_discovered_resource(db01.configuration_id)
@@ -45,8 +49,14 @@ def seeded(mhub_fake, web01: DiscoveredServer, db01: DiscoveredServer) -> None:
 
 
 @pytest.mark.freeze_time("2024-05-01 12:00:00")
-def test_the_application_reaches_completed(mhub_fake, seeded, web01, db01, plan: List[Step]):
-    seen_during_launch: List[str] = []
+def test_the_application_reaches_completed(
+    mhub_fake: MigrationHubFake,
+    seeded: None,
+    web01: DiscoveredServer,
+    db01: DiscoveredServer,
+    plan: List[Step],
+) -> None:
+    seen_during_launch: List[Optional[str]] = []
 
     def launch_db01() -> str:
         seen_during_launch.append(mhub_fake.application(APP).status)
@@ -75,8 +85,12 @@ def test_the_application_reaches_completed(mhub_fake, seeded, web01, db01, plan:
 
 
 def test_a_failed_server_leaves_it_in_progress_and_a_rerun_resumes(
-    mhub_fake, seeded, web01, db01, plan
-):
+    mhub_fake: MigrationHubFake,
+    seeded: None,
+    web01: DiscoveredServer,
+    db01: DiscoveredServer,
+    plan: List[Step],
+) -> None:
     launched: List[str] = []
 
     def launch_db01_without_capacity() -> str:
@@ -113,7 +127,9 @@ def test_a_failed_server_leaves_it_in_progress_and_a_rerun_resumes(
     assert mhub_fake.application(APP).status == "COMPLETED"
 
 
-def test_an_unknown_application_stops_the_tool_before_any_server_moves(mhub_fake, web01, plan):
+def test_an_unknown_application_stops_the_tool_before_any_server_moves(
+    mhub_fake: MigrationHubFake, web01: DiscoveredServer, plan: List[Step]
+) -> None:
     mhub_fake.add_discovered_resource(web01.configuration_id)  # but no application
     launched: List[str] = []
 

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, List
+
 import pytest
-from migration_tool import ProgressReporter, Step, migrate_server
+
+from examples.migration_tool import ProgressReporter, Step, migrate_server
+
+if TYPE_CHECKING:
+    from pytest_migrationhub import MigrationHubFake
 
 
 @pytest.mark.freeze_time("2024-05-01 12:00:00")
-def test_the_calls_the_tool_makes(mhub_fake):
+def test_the_calls_the_tool_makes(mhub_fake: MigrationHubFake) -> None:
     plan = [Step("Cutting over", lambda: None)]
     migrate_server(ProgressReporter.for_home_region("SMS", "sms-1"), plan)
 
@@ -30,7 +36,9 @@ def test_the_calls_the_tool_makes(mhub_fake):
     assert all(call.error_code is None for call in mhub_fake.calls)
 
 
-def test_failed_calls_are_recorded_with_their_error_code(mhub_fake, plan):
+def test_failed_calls_are_recorded_with_their_error_code(
+    mhub_fake: MigrationHubFake, plan: List[Step]
+) -> None:
     mhub_fake.fail("CreateProgressUpdateStream", "InternalServerError")
     migrate_server(ProgressReporter.for_home_region("SMS", "sms-1"), plan)
 

@@ -7,11 +7,12 @@ ConfigurationId it has never heard of, and so does the fake.
 
 from __future__ import annotations
 
-from typing import List
+from typing import TYPE_CHECKING, List
 
 import pytest
 from botocore.exceptions import ClientError
-from migration_tool import (
+
+from examples.migration_tool import (
     DiscoveredServer,
     MigrationFailed,
     NotDiscoveredError,
@@ -21,6 +22,9 @@ from migration_tool import (
     migrate_discovered_server,
     tasks_for_server,
 )
+
+if TYPE_CHECKING:
+    from pytest_migrationhub import MigrationHubFake
 
 STREAM = "CloudMigrationFactory"
 INSTANCE_ARN = ec2_instance_arn("us-west-2", "123456789012", "i-0abc1234def567890")
@@ -41,7 +45,9 @@ def launch() -> str:
 
 
 @pytest.fixture
-def migrated(mhub_fake, web01: DiscoveredServer, plan: List[Step]) -> ProgressReporter:
+def migrated(
+    mhub_fake: MigrationHubFake, web01: DiscoveredServer, plan: List[Step]
+) -> ProgressReporter:
     """web01, known to Application Discovery Service, moved without a hitch."""
     mhub_fake.add_discovered_resource(web01.configuration_id)
     reporter = ProgressReporter.for_home_region(STREAM, web01.name)
@@ -49,7 +55,9 @@ def migrated(mhub_fake, web01: DiscoveredServer, plan: List[Step]) -> ProgressRe
     return reporter
 
 
-def test_the_calls_of_a_discovered_servers_migration(mhub_fake, migrated):
+def test_the_calls_of_a_discovered_servers_migration(
+    mhub_fake: MigrationHubFake, migrated: ProgressReporter
+) -> None:
     assert [c.operation for c in mhub_fake.calls] == [
         "GetHomeRegion",
         "CreateProgressUpdateStream",
@@ -64,7 +72,9 @@ def test_the_calls_of_a_discovered_servers_migration(mhub_fake, migrated):
     assert mhub_fake.task(STREAM, "web01").status == "COMPLETED"
 
 
-def test_the_task_is_linked_to_the_discovered_server(mhub_fake, migrated, web01):
+def test_the_task_is_linked_to_the_discovered_server(
+    mhub_fake: MigrationHubFake, migrated: ProgressReporter, web01: DiscoveredServer
+) -> None:
     mhub_fake.add_task(STREAM, "db01")  # a task linked to no server
 
     assert mhub_fake.task(STREAM, "web01").discovered_resources == [
@@ -80,7 +90,9 @@ def test_the_task_is_linked_to_the_discovered_server(mhub_fake, migrated, web01)
     assert list_calls[0].params == {"ResourceName": "d-server-01kk9i6ywwaxmp"}
 
 
-def test_the_servers_attributes_are_stored(mhub_fake, migrated):
+def test_the_servers_attributes_are_stored(
+    mhub_fake: MigrationHubFake, migrated: ProgressReporter
+) -> None:
     assert mhub_fake.task(STREAM, "web01").resource_attributes == WEB01_ATTRIBUTES
 
     described = migrated.mgh.describe_migration_task(
@@ -90,7 +102,9 @@ def test_the_servers_attributes_are_stored(mhub_fake, migrated):
     assert described["Task"]["Status"] == "COMPLETED"
 
 
-def test_the_launched_instance_is_recorded(mhub_fake, migrated):
+def test_the_launched_instance_is_recorded(
+    mhub_fake: MigrationHubFake, migrated: ProgressReporter
+) -> None:
     assert INSTANCE_ARN == "arn:aws:ec2:us-west-2:123456789012:instance/i-0abc1234def567890"
     assert mhub_fake.task(STREAM, "web01").created_artifacts == [
         {"Name": INSTANCE_ARN, "Description": "Migrated from web01.corp.example.com"}
@@ -98,7 +112,9 @@ def test_the_launched_instance_is_recorded(mhub_fake, migrated):
     assert migrated.created_artifacts() == [INSTANCE_ARN]  # ListCreatedArtifacts
 
 
-def test_an_unknown_configuration_id_fails_the_task_with_a_clear_error(mhub_fake, web01, plan):
+def test_an_unknown_configuration_id_fails_the_task_with_a_clear_error(
+    mhub_fake: MigrationHubFake, web01: DiscoveredServer, plan: List[Step]
+) -> None:
     # Nothing seeded: Application Discovery Service has never seen web01.
     launched: List[str] = []
 
@@ -125,7 +141,9 @@ def test_an_unknown_configuration_id_fails_the_task_with_a_clear_error(mhub_fake
     assert associate.error_code == "ResourceNotFoundException"
 
 
-def test_a_failed_launch_records_no_artifact(mhub_fake, web01, plan):
+def test_a_failed_launch_records_no_artifact(
+    mhub_fake: MigrationHubFake, web01: DiscoveredServer, plan: List[Step]
+) -> None:
     mhub_fake.add_discovered_resource(web01.configuration_id)
 
     def launch_without_capacity() -> str:
@@ -141,7 +159,7 @@ def test_a_failed_launch_records_no_artifact(mhub_fake, web01, plan):
     assert task.discovered_resources != []  # linked all the same
 
 
-def test_vm_attributes_are_only_sent_with_the_vm_managers_id(db01):
+def test_vm_attributes_are_only_sent_with_the_vm_managers_id(db01: DiscoveredServer) -> None:
     # Migration Hub discards VM_* attributes that come without VM_MANAGER_ID.
     server = DiscoveredServer("d-server-0c1", "app01", vm_name="app01-prod")
     assert server.resource_attributes() == []

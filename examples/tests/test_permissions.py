@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, List
+
 import pytest
-from migration_tool import ProgressReporter, migrate_server
+
+from examples.migration_tool import ProgressReporter, Step, migrate_server
+
+if TYPE_CHECKING:
+    from pytest_migrationhub import MigrationHubFake
 
 
-def test_a_denied_operation_stops_the_migration(mhub_fake, plan):
+def test_a_denied_operation_stops_the_migration(
+    mhub_fake: MigrationHubFake, plan: List[Step]
+) -> None:
     mhub_fake.deny("ImportMigrationTask")
     reporter = ProgressReporter.for_home_region("SMS", "sms-1")
 
@@ -17,7 +25,7 @@ def test_a_denied_operation_stops_the_migration(mhub_fake, plan):
     assert mhub_fake.tasks() == []
 
 
-def test_check_permissions_lists_what_would_be_denied(mhub_fake):
+def test_check_permissions_lists_what_would_be_denied(mhub_fake: MigrationHubFake) -> None:
     mhub_fake.deny("import_migration_task")  # boto3 method names work too
     reporter = ProgressReporter.for_home_region("SMS", "sms-1")
 
@@ -28,7 +36,9 @@ def test_check_permissions_lists_what_would_be_denied(mhub_fake):
     assert reporter.check_permissions() == []
 
 
-def test_check_permissions_covers_the_discovery_and_artifact_writes(mhub_fake):
+def test_check_permissions_covers_the_discovery_and_artifact_writes(
+    mhub_fake: MigrationHubFake,
+) -> None:
     mhub_fake.deny("PutResourceAttributes")
     mhub_fake.deny("AssociateCreatedArtifact")
     reporter = ProgressReporter.for_home_region("CloudMigrationFactory", "web01")

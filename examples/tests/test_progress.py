@@ -4,17 +4,30 @@ from __future__ import annotations
 
 import sys
 from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING
 
 import pytest
-from migration_tool import MigrationFailed, ProgressReporter, migrate_server, replication_steps
 
+from examples.migration_tool import (
+    MigrationFailed,
+    ProgressReporter,
+    migrate_server,
+    replication_steps,
+)
 from pytest_migrationhub import Update
+
+if TYPE_CHECKING:
+    from freezegun.api import FrozenDateTimeFactory
+
+    from pytest_migrationhub import MigrationHubFake
 
 STREAM, TASK = "SMS", "sms-12de3cf1a"
 
 
 @pytest.mark.freeze_time("2024-05-01 12:00:00")
-def test_a_migration_reports_each_step_then_completed(mhub_fake, freezer):
+def test_a_migration_reports_each_step_then_completed(
+    mhub_fake: MigrationHubFake, freezer: FrozenDateTimeFactory
+) -> None:
     def replicate(disk: int) -> None:
         freezer.tick(timedelta(minutes=10))  # each disk takes ten minutes to copy
 
@@ -37,7 +50,7 @@ def test_a_migration_reports_each_step_then_completed(mhub_fake, freezer):
     assert task.next_update_seconds == sys.maxsize  # no further update is promised
 
 
-def test_a_failing_step_leaves_the_task_failed_with_the_reason(mhub_fake):
+def test_a_failing_step_leaves_the_task_failed_with_the_reason(mhub_fake: MigrationHubFake) -> None:
     def replicate(disk: int) -> None:
         if disk == 2:
             raise OSError("replication agent lost its connection")
@@ -54,7 +67,7 @@ def test_a_failing_step_leaves_the_task_failed_with_the_reason(mhub_fake):
     assert mhub_fake.progress(STREAM, TASK) == [0, 25, 25]  # failed where it stood
 
 
-def test_a_multi_line_error_is_reported_on_one_line(mhub_fake):
+def test_a_multi_line_error_is_reported_on_one_line(mhub_fake: MigrationHubFake) -> None:
     # StatusDetail may not contain line breaks. Had the tool sent one, the
     # fake would have answered InvalidInputException, as Migration Hub does.
     def cut_over() -> None:

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING, List
 
 import pytest
 from botocore.exceptions import ClientError
-from migration_tool import ProgressReporter, migrate_server
+
+from examples.migration_tool import ProgressReporter, Step, migrate_server
+
+if TYPE_CHECKING:
+    from pytest_migrationhub import MigrationHubFake
 
 
-def test_throttling_is_retried_by_botocore(mhub_fake, plan):
+def test_throttling_is_retried_by_botocore(mhub_fake: MigrationHubFake, plan: List[Step]) -> None:
     mhub_fake.fail("NotifyMigrationTaskState", "ThrottlingException", times=2)
     started = time.monotonic()
 
@@ -27,7 +32,9 @@ def test_throttling_is_retried_by_botocore(mhub_fake, plan):
     assert time.monotonic() - started < 1
 
 
-def test_an_outage_surfaces_once_botocore_gives_up(mhub_fake, plan):
+def test_an_outage_surfaces_once_botocore_gives_up(
+    mhub_fake: MigrationHubFake, plan: List[Step]
+) -> None:
     mhub_fake.fail("NotifyMigrationTaskState", "ServiceUnavailableException", times=None)
     reporter = ProgressReporter.for_home_region("SMS", "sms-1")
 

@@ -7,13 +7,22 @@ The fake reads the clock when asked, so freezegun (here through pytest-freezer's
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING, List
 
 import pytest
-from migration_tool import ProgressReporter, migrate_server
+
+from examples.migration_tool import ProgressReporter, Step, migrate_server
+
+if TYPE_CHECKING:
+    from freezegun.api import FrozenDateTimeFactory
+
+    from pytest_migrationhub import MigrationHubFake
 
 
 @pytest.mark.freeze_time("2024-05-01 12:00:00")
-def test_a_task_is_stale_once_its_next_update_is_overdue(mhub_fake, freezer):
+def test_a_task_is_stale_once_its_next_update_is_overdue(
+    mhub_fake: MigrationHubFake, freezer: FrozenDateTimeFactory
+) -> None:
     mhub_fake.add_task("SMS", "sms-1")  # imported earlier, e.g. by a previous run
     reporter = ProgressReporter.for_home_region("SMS", "sms-1")
     reporter.in_progress(30, "Replicating disk 1 of 3", next_update_seconds=60)
@@ -28,7 +37,9 @@ def test_a_task_is_stale_once_its_next_update_is_overdue(mhub_fake, freezer):
     assert mhub_fake.stale_tasks() == []
 
 
-def test_a_completed_task_never_goes_stale(mhub_fake, freezer, plan):
+def test_a_completed_task_never_goes_stale(
+    mhub_fake: MigrationHubFake, freezer: FrozenDateTimeFactory, plan: List[Step]
+) -> None:
     migrate_server(ProgressReporter.for_home_region("SMS", "sms-1"), plan)
     assert mhub_fake.task("SMS", "sms-1").status == "COMPLETED"  # NextUpdateSeconds=sys.maxsize
 

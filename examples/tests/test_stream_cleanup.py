@@ -9,11 +9,12 @@ can be given ``freezer.tick`` to sleep with.
 
 from __future__ import annotations
 
-from typing import List
+from typing import TYPE_CHECKING, List
 
 import pytest
 from botocore.exceptions import ClientError
-from migration_tool import (
+
+from examples.migration_tool import (
     DiscoveredServer,
     ProgressReporter,
     Step,
@@ -25,14 +26,21 @@ from migration_tool import (
     stream_exists,
     tasks_for_server,
 )
-from migration_tool.streams import wait_until_deleted
+from examples.migration_tool.streams import wait_until_deleted
+
+if TYPE_CHECKING:
+    from freezegun.api import FrozenDateTimeFactory
+
+    from pytest_migrationhub import MigrationHubFake
 
 STREAM = "CloudMigrationFactory"
 ARN = ec2_instance_arn("us-west-2", "123456789012", "i-0abc1234def567890")
 
 
 @pytest.fixture
-def migrated(mhub_fake, web01: DiscoveredServer, plan: List[Step]) -> ProgressReporter:
+def migrated(
+    mhub_fake: MigrationHubFake, web01: DiscoveredServer, plan: List[Step]
+) -> ProgressReporter:
     mhub_fake.add_discovered_resource(web01.configuration_id)
     reporter = ProgressReporter.for_home_region(STREAM, web01.name)
     migrate_discovered_server(reporter, web01, plan, lambda: ARN)
@@ -40,8 +48,12 @@ def migrated(mhub_fake, web01: DiscoveredServer, plan: List[Step]) -> ProgressRe
 
 
 def test_a_deleted_stream_refuses_the_tool_until_the_deletion_is_done(
-    mhub_fake, migrated, web01, plan, freezer
-):
+    mhub_fake: MigrationHubFake,
+    migrated: ProgressReporter,
+    web01: DiscoveredServer,
+    plan: List[Step],
+    freezer: FrozenDateTimeFactory,
+) -> None:
     delete_stream(migrated.mgh, STREAM)
 
     # Still listed while Migration Hub deletes it; the frozen clock holds it there.
@@ -63,7 +75,9 @@ def test_a_deleted_stream_refuses_the_tool_until_the_deletion_is_done(
     ]
 
 
-def test_the_being_deleted_error_keeps_migration_hubs_own(mhub_fake, migrated, freezer):
+def test_the_being_deleted_error_keeps_migration_hubs_own(
+    mhub_fake: MigrationHubFake, migrated: ProgressReporter, freezer: FrozenDateTimeFactory
+) -> None:
     delete_stream(migrated.mgh, STREAM)
 
     with pytest.raises(StreamBeingDeletedError) as raised:
@@ -74,7 +88,9 @@ def test_the_being_deleted_error_keeps_migration_hubs_own(mhub_fake, migrated, f
     assert mhub_fake.task(STREAM, "web01").status == "COMPLETED"  # not gone yet
 
 
-def test_recreate_stream_waits_for_the_deletion_then_starts_afresh(mhub_fake, migrated, freezer):
+def test_recreate_stream_waits_for_the_deletion_then_starts_afresh(
+    mhub_fake: MigrationHubFake, migrated: ProgressReporter, freezer: FrozenDateTimeFactory
+) -> None:
     slept: List[float] = []
 
     def sleep(seconds: float) -> None:
@@ -93,7 +109,9 @@ def test_recreate_stream_waits_for_the_deletion_then_starts_afresh(mhub_fake, mi
     ]
 
 
-def test_waiting_gives_up_while_the_clock_stands_still(mhub_fake, migrated, freezer):
+def test_waiting_gives_up_while_the_clock_stands_still(
+    mhub_fake: MigrationHubFake, migrated: ProgressReporter, freezer: FrozenDateTimeFactory
+) -> None:
     delete_stream(migrated.mgh, STREAM)
 
     with pytest.raises(StreamBeingDeletedError, match="still being deleted after 6 seconds"):
@@ -104,7 +122,7 @@ def test_waiting_gives_up_while_the_clock_stands_still(mhub_fake, migrated, free
     assert not stream_exists(migrated.mgh, STREAM)
 
 
-def test_stream_exists_looks_past_the_first_page(mhub_fake):
+def test_stream_exists_looks_past_the_first_page(mhub_fake: MigrationHubFake) -> None:
     for n in range(150):
         mhub_fake.add_stream(f"Tool-{n:03}")
     mgh = ProgressReporter.for_home_region(STREAM, "web01").mgh

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from migration_tool import ProgressReporter, migrate_server
+from typing import List
 
+from examples.migration_tool import ProgressReporter, Step, migrate_server
 from pytest_migrationhub import MigrationHubFake, mock_migrationhub
 
 
-def test_mock_migrationhub_as_a_context_manager(plan):
+def test_mock_migrationhub_as_a_context_manager(plan: List[Step]) -> None:
     with mock_migrationhub(home_region="ap-southeast-2") as fake:
         migrate_server(ProgressReporter.for_home_region("SMS", "sms-1"), plan)
     # Leaving the block stops the fake and runs the fixture's teardown checks.
