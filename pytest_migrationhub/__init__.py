@@ -13,15 +13,18 @@ from ._errors import MigrationHubAssertionError, MigrationHubFakeError
 
 if TYPE_CHECKING:
     from ._fake import MigrationHubFake
-    from ._state import Call, MigrationTask, Update
+    from ._server import MigrationHubServer
+    from ._state import Application, Call, MigrationTask, Update
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Application",
     "Call",
     "MigrationHubAssertionError",
     "MigrationHubFake",
     "MigrationHubFakeError",
+    "MigrationHubServer",
     "MigrationTask",
     "Update",
     "mock_migrationhub",
@@ -56,6 +59,8 @@ def schema(operation: str) -> "dict[str, Any]":
 
 _LAZY = {
     "MigrationHubFake": "._fake",
+    "MigrationHubServer": "._server",
+    "Application": "._state",
     "Call": "._state",
     "MigrationTask": "._state",
     "Update": "._state",

@@ -1,11 +1,12 @@
-"""``python -m pytest_migrationhub schema [OPERATION]``: print what the fake validates."""
+"""``python -m pytest_migrationhub``: ``schema [OPERATION]`` prints what the fake
+validates; ``serve`` runs the fake as an HTTP server for clients in any language."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-from typing import List, Optional
+from typing import Any, List, Optional
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -17,7 +18,32 @@ def main(argv: Optional[List[str]] = None) -> int:
     schema_cmd.add_argument(
         "operation", nargs="?", help="e.g. NotifyMigrationTaskState or notify_migration_task_state"
     )
+    serve_cmd = commands.add_parser(
+        "serve",
+        help="run the fake as an HTTP endpoint speaking AWS JSON 1.1 (stop with Ctrl-C or SIGTERM)",
+        description=(
+            "Run an in-memory Migration Hub at http://HOST:PORT for the AWS CLI and any SDK "
+            "(--endpoint-url), with a JSON control API under /mhub-api/. Prints the endpoint "
+            "once it is listening; stops cleanly on Ctrl-C or SIGTERM."
+        ),
+    )
+    serve_cmd.add_argument(
+        "--host", default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1; anything but loopback is reachable by others)",
+    )
+    serve_cmd.add_argument(
+        "--port", type=int, default=0, help="port to listen on (default 0: any free port)"
+    )
+    serve_cmd.add_argument(
+        "--home-region", default="us-west-2",
+        help="the account's home region (default us-west-2; 'none' leaves it unset)",
+    )
+    serve_cmd.add_argument(
+        "-v", "--verbose", action="store_true", help="log every request on stderr"
+    )
     args = parser.parse_args(argv)
+    if args.command == "serve":
+        return _serve(args)
 
     from . import MigrationHubFakeError, schema
     from ._model import catalog
@@ -32,6 +58,51 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import signal
+    import threading
+
+    from . import MigrationHubFakeError
+    from ._fake import MigrationHubFake
+    from ._server import MigrationHubServer, loopback_warning
+
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: Any) -> None:
+        stop.set()
+
+    # Before listening: a signal sent as soon as the endpoint is printed must find them.
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        home_region = None if args.home_region.lower() == "none" else args.home_region
+        try:
+            # Never started: nothing in this process needs intercepting.
+            fake = MigrationHubFake(home_region=home_region)
+            server = MigrationHubServer(fake, args.host, args.port, verbose=args.verbose).start()
+        except MigrationHubFakeError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+        except OSError as error:
+            print(
+                f"error: cannot listen on {args.host}:{args.port}: {error.strerror or error}",
+                file=sys.stderr,
+            )
+            return 1
+        try:
+            warning = loopback_warning(server.host)
+            if warning:
+                print(warning, file=sys.stderr, flush=True)
+            print(f"Migration Hub fake listening on {server.endpoint_url}", flush=True)
+            while not stop.wait(1.0):
+                pass
+        finally:
+            server.stop()
+        return 0
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 if __name__ == "__main__":

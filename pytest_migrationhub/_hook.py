@@ -1,4 +1,4 @@
-"""How the fake sits inside botocore.
+"""How the fake sits inside botocore (and aiobotocore).
 
 botocore copies a session's event handlers into each client when the client is
 created, so a handler registered when a test starts never reaches a client the
@@ -8,24 +8,40 @@ unless a fake is active:
 
 * ``RequestSigner.sign``: a Migration Hub request is not signed (no credentials
   are needed, none are used); the region goes into a stand-in credential scope
-  so the fake can read it as a server reads SigV4's.
-* ``Endpoint._send``: the transport. A Migration Hub request is answered by the
-  fake with an HTTP response, which botocore then parses, checks and retries as
-  it would a real one.
+  so the fake can read it as a server reads SigV4's. The first time a client
+  sends a Migration Hub request while a fake is active, the fake's answering
+  handler is registered on that client's ``before-send.migration-hub`` (and
+  ``before-send.migrationhub-config``) event, ahead of every other handler.
+* ``before-send.migration-hub``: the fake answers there with an HTTP response,
+  which botocore then parses, checks and retries as it would a real one. A
+  more specific event name runs before the plain ``before-send`` handlers, so
+  the fake answers before moto's ``mock_aws`` can (moto registers a
+  ``before-send`` handler for every service in botocore's ``BUILTIN_HANDLERS``
+  and answers Migration Hub, which it does not implement, with a 404).
+* ``Endpoint._send``: the transport, the fallback for a request that reached it
+  anyway. Other services pay one global read here, nothing more.
 * ``Endpoint._needs_retry``: the backoff botocore decides on is recorded on the
   fake instead of slept.
 * the standard retry mode's quota and the adaptive mode's token bucket, which
   live inside each client: every fake starts them afresh, and the token bucket
   never blocks on a request the fake answers (under a frozen clock it would
   wait forever).
+
+aiobotocore has its own signer, endpoint, sleep and token bucket. They are
+wrapped in the same way, but only if aiobotocore is installed, and only once
+its modules are imported by the code that uses them: this module never imports
+aiobotocore itself.
 """
 
 from __future__ import annotations
 
+import contextvars
+import importlib.util
 import os
+import sys
 import threading
 import time
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Callable, Dict, Optional, Sequence
 
 from ._errors import MigrationHubFakeError
 
@@ -33,13 +49,27 @@ if TYPE_CHECKING:
     from ._fake import MigrationHubFake
 
 _install_lock = threading.Lock()
-_installed = False
+#: set on each wrapper, so that a class is never wrapped twice
+_WRAPPED = "_mhub_wrapper"
 _active: Optional["MigrationHubFake"] = None
 #: bumped at every activation; retry state last reset in an older epoch is reset again
 _epoch = 0
 _SERVICE_IDS = frozenset({"Migration Hub", "MigrationHub Config"})
 _TARGET_PREFIXES = ("AWSMigrationHub.", "AWSMigrationHubMultiAccountService.")
+#: the events the fake answers on: ``before-send.<hyphenized service id>``
+_BEFORE_SEND = ("before-send.migration-hub", "before-send.migrationhub-config")
+#: set on a client's event emitter once the fake's handler is registered there
+_MARK = "_mhub_answers"
+_register_lock = threading.Lock()
 _local = threading.local()
+#: the async counterparts of ``_local.serving`` and ``_local.retrying``: a
+#: coroutine's state follows its task, not its thread
+_aio_serving: "contextvars.ContextVar[Optional[MigrationHubFake]]" = contextvars.ContextVar(
+    "mhub_aio_serving", default=None
+)
+_aio_retrying: "contextvars.ContextVar[Optional[MigrationHubFake]]" = contextvars.ContextVar(
+    "mhub_aio_retrying", default=None
+)
 #: the value AWS_EC2_METADATA_DISABLED had before activation (None: unset)
 _saved_imds: Optional[str] = None
 _IMDS = "AWS_EC2_METADATA_DISABLED"
@@ -108,6 +138,20 @@ class _RawBody:
         yield self._body
 
 
+class _AioRawBody:
+    """The ``raw`` of an aiobotocore ``AioAWSResponse``: a body already in memory."""
+
+    __slots__ = ("_body",)
+
+    def __init__(self, body: bytes) -> None:
+        self._body = body
+
+    async def read(self, *args: Any) -> bytes:
+        return self._body
+
+    aread = read
+
+
 def _access_key_id(credentials: Any) -> str:
     """The access key id of a client's credentials, without refreshing them.
 
@@ -121,15 +165,50 @@ def _access_key_id(credentials: Any) -> str:
     return fields.get("access_key") or fields.get("_access_key") or "-"
 
 
-def _install() -> None:
-    global _installed
-    if _installed:
-        return
-    with _install_lock:
-        if _installed:
+def _stand_in_signature(signer: Any, request: Any, region_name: Any) -> None:
+    region = (
+        region_name
+        or (request.context.get("signing") or {}).get("region")
+        or signer._region_name
+    )
+    request.headers["Authorization"] = (
+        f"AWS4-HMAC-SHA256 Credential={_access_key_id(signer._credentials)}/19700101/"
+        f"{region}/mgh/aws4_request, SignedHeaders=host, Signature=unsigned"
+    )
+
+
+def _answer_of(fake: "MigrationHubFake", request: Any) -> Any:
+    """``(status, headers, body)`` for a Migration Hub request, else ``None``."""
+    target = request.headers.get("X-Amz-Target")
+    if target is None:
+        return None
+    if isinstance(target, bytes):
+        target = target.decode("ascii", "replace")
+    if not target.startswith(_TARGET_PREFIXES):
+        return None
+    return fake.handle(target, request.body, request.headers)
+
+
+def _register_answer(emitter: Any, handler: Callable[..., Any]) -> None:
+    """Put ``handler`` first on a client's Migration Hub ``before-send`` events."""
+    with _register_lock:
+        if getattr(emitter, _MARK, False):
             return
-        _patch()
-        _installed = True
+        for event in _BEFORE_SEND:
+            emitter.register_first(event, handler, unique_id=f"pytest-migrationhub:{event}")
+        setattr(emitter, _MARK, True)
+
+
+def _install() -> None:
+    # Checked on the class, not with a flag: a test runner that drops and
+    # re-imports botocore (pytester does) gets its new classes wrapped too.
+    from botocore.signers import RequestSigner
+
+    if not getattr(RequestSigner.sign, _WRAPPED, False):
+        with _install_lock:
+            if not getattr(RequestSigner.sign, _WRAPPED, False):
+                _patch()
+    _watch_aiobotocore()
 
 
 def _patch() -> None:
@@ -145,19 +224,23 @@ def _patch() -> None:
     original_acquire_quota = standard.RetryQuotaChecker.acquire_retry_quota
     original_bucket_acquire = bucket.TokenBucket.acquire
 
+    def answer(request: Any, **kwargs: Any) -> Any:
+        fake = _active
+        if fake is not None:
+            answered = _answer_of(fake, request)
+            if answered is not None:
+                status, headers, body = answered
+                return AWSResponse(request.url, status, headers, _RawBody(body))
+        return None
+
     def sign(self: Any, operation_name: str, request: Any, region_name: Any = None, *args: Any, **kwargs: Any) -> Any:
         fake = _active
         if fake is not None and self._service_id in _SERVICE_IDS:
             _local.serving = fake
-            region = (
-                region_name
-                or (request.context.get("signing") or {}).get("region")
-                or self._region_name
-            )
-            request.headers["Authorization"] = (
-                f"AWS4-HMAC-SHA256 Credential={_access_key_id(self._credentials)}/19700101/"
-                f"{region}/mgh/aws4_request, SignedHeaders=host, Signature=unsigned"
-            )
+            _stand_in_signature(self, request, region_name)
+            emitter = self._event_emitter
+            if not getattr(emitter, _MARK, False):
+                _register_answer(emitter, answer)
             return None
         _local.serving = None
         return original_sign(self, operation_name, request, region_name, *args, **kwargs)
@@ -165,13 +248,10 @@ def _patch() -> None:
     def send(self: Any, request: Any) -> Any:
         fake = _active
         if fake is not None:
-            target = request.headers.get("X-Amz-Target")
-            if target is not None:
-                if isinstance(target, bytes):
-                    target = target.decode("ascii", "replace")
-                if target.startswith(_TARGET_PREFIXES):
-                    status, headers, body = fake.handle(target, request.body, request.headers)
-                    return AWSResponse(request.url, status, headers, _RawBody(body))
+            answered = _answer_of(fake, request)
+            if answered is not None:
+                status, headers, body = answered
+                return AWSResponse(request.url, status, headers, _RawBody(body))
         return original_send(self, request)
 
     def needs_retry(self: Any, attempts: int, operation_model: Any, *args: Any, **kwargs: Any) -> Any:
@@ -202,9 +282,194 @@ def _patch() -> None:
                 return True
         return original_bucket_acquire(self, amount, block)
 
+    setattr(sign, _WRAPPED, True)
     RequestSigner.sign = sign  # type: ignore[method-assign]
     Endpoint._send = send  # type: ignore[method-assign]
     Endpoint._needs_retry = needs_retry  # type: ignore[method-assign]
     standard.RetryQuotaChecker.acquire_retry_quota = acquire_retry_quota  # type: ignore[method-assign]
     bucket.TokenBucket.acquire = bucket_acquire  # type: ignore[method-assign]
     botocore.endpoint.time = _EndpointTime()  # type: ignore[assignment]
+
+
+# --- aiobotocore ------------------------------------------------------------
+
+
+class _AioEndpointAsyncio:
+    """Stands in for the ``asyncio`` module inside ``aiobotocore.endpoint``.
+
+    aiobotocore sleeps there (``asyncio.sleep``) between two attempts of a call.
+    """
+
+    def __getattr__(self, name: str) -> Any:
+        import asyncio
+
+        return getattr(asyncio, name)
+
+    async def sleep(self, seconds: float, result: Any = None) -> Any:
+        fake = _aio_retrying.get()
+        if fake is not None:
+            fake._record_delay(seconds)
+            return result
+        import asyncio
+
+        return await asyncio.sleep(seconds, result)
+
+
+def _patch_aio_signers(module: Any) -> None:
+    from aiobotocore.awsrequest import AioAWSResponse
+
+    signer_class = module.AioRequestSigner
+    original_sign = signer_class.sign
+
+    def answer(request: Any, **kwargs: Any) -> Any:
+        fake = _active
+        if fake is not None:
+            answered = _answer_of(fake, request)
+            if answered is not None:
+                status, headers, body = answered
+                return AioAWSResponse(request.url, status, headers, _AioRawBody(body))
+        return None
+
+    async def sign(self: Any, operation_name: str, request: Any, region_name: Any = None, *args: Any, **kwargs: Any) -> Any:
+        fake = _active
+        if fake is not None and self._service_id in _SERVICE_IDS:
+            _aio_serving.set(fake)
+            _stand_in_signature(self, request, region_name)
+            emitter = self._event_emitter
+            if not getattr(emitter, _MARK, False):
+                _register_answer(emitter, answer)
+            return None
+        if _aio_serving.get() is not None:
+            _aio_serving.set(None)
+        return await original_sign(self, operation_name, request, region_name, *args, **kwargs)
+
+    signer_class.sign = sign
+
+
+def _patch_aio_endpoint(module: Any) -> None:
+    endpoint_class = module.AioEndpoint
+    original_needs_retry = endpoint_class._needs_retry
+
+    async def needs_retry(self: Any, attempts: int, operation_model: Any, *args: Any, **kwargs: Any) -> Any:
+        fake = _active
+        if fake is not None and operation_model.service_model.service_id in _SERVICE_IDS:
+            token = _aio_retrying.set(fake)
+            try:
+                return await original_needs_retry(self, attempts, operation_model, *args, **kwargs)
+            finally:
+                _aio_retrying.reset(token)
+        return await original_needs_retry(self, attempts, operation_model, *args, **kwargs)
+
+    endpoint_class._needs_retry = needs_retry
+    module.asyncio = _AioEndpointAsyncio()
+    # The httpx backend's endpoint sleeps with anyio instead.
+    anyio_class = getattr(module, "AnyioEndpoint", None)
+    if anyio_class is not None and "_sleep" in vars(anyio_class):
+        original_sleep = anyio_class._sleep
+
+        async def anyio_sleep(self: Any, seconds: float) -> Any:
+            fake = _aio_retrying.get()
+            if fake is not None:
+                fake._record_delay(seconds)
+                return None
+            return await original_sleep(self, seconds)
+
+        anyio_class._sleep = anyio_sleep
+
+
+def _patch_aio_bucket(module: Any) -> None:
+    from botocore.exceptions import CapacityNotAvailableError
+
+    bucket_class = module.AsyncTokenBucket
+    original_acquire = bucket_class.acquire
+
+    async def acquire(self: Any, amount: int = 1, block: bool = True) -> Any:
+        fake = _active
+        if fake is not None and _aio_serving.get() is fake:
+            try:
+                return await original_acquire(self, amount, block=False)
+            except CapacityNotAvailableError:
+                # The wait is virtual, as the retry backoff is.
+                return True
+        return await original_acquire(self, amount, block)
+
+    bucket_class.acquire = acquire
+
+
+#: aiobotocore module -> how to wrap what it defines
+_AIO_PATCHES: Dict[str, Callable[[Any], None]] = {
+    "aiobotocore.signers": _patch_aio_signers,
+    "aiobotocore.endpoint": _patch_aio_endpoint,
+    "aiobotocore.retries.bucket": _patch_aio_bucket,
+}
+_aio_lock = threading.Lock()
+#: None: not looked for yet
+_aio_installed: Optional[bool] = None
+
+
+def _patch_aio_module(name: str, module: Any) -> None:
+    # Marked on the module: one imported afresh (pytester drops the modules a
+    # run imported) is wrapped again.
+    with _aio_lock:
+        if not module.__dict__.get(_WRAPPED):
+            _AIO_PATCHES[name](module)
+            module.__dict__[_WRAPPED] = True
+
+
+class _PatchingLoader:
+    """Runs a module's own loader, then wraps what the module defined."""
+
+    def __init__(self, loader: Any, name: str) -> None:
+        self._loader = loader
+        self._name = name
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._loader, name)
+
+    def create_module(self, spec: Any) -> Any:
+        return self._loader.create_module(spec)
+
+    def exec_module(self, module: Any) -> None:
+        module.__dict__.pop(_WRAPPED, None)  # a reload defines the classes afresh
+        self._loader.exec_module(module)
+        _patch_aio_module(self._name, module)
+
+
+class _AioFinder:
+    """Wraps aiobotocore's modules as they are imported, and finds nothing itself."""
+
+    @classmethod
+    def find_spec(cls, fullname: str, path: Optional[Sequence[str]] = None, target: Any = None) -> Any:
+        if fullname not in _AIO_PATCHES:
+            return None
+        for finder in sys.meta_path:
+            if finder is cls:
+                continue
+            find_spec = getattr(finder, "find_spec", None)
+            spec = find_spec(fullname, path, target) if find_spec is not None else None
+            if spec is not None:
+                if spec.loader is not None and hasattr(spec.loader, "exec_module"):
+                    spec.loader = _PatchingLoader(spec.loader, fullname)
+                return spec
+        return None
+
+
+def _watch_aiobotocore() -> None:
+    """Wrap aiobotocore's classes now if it is imported, or as soon as it is.
+
+    Costs one look-up per activation for a user without aiobotocore, and never
+    imports it.
+    """
+    global _aio_installed
+    if _aio_installed is None:
+        _aio_installed = (
+            "aiobotocore" in sys.modules or importlib.util.find_spec("aiobotocore") is not None
+        )
+    if not _aio_installed:
+        return
+    if _AioFinder not in sys.meta_path:  # pytester, for one, restores sys.meta_path
+        sys.meta_path.insert(0, _AioFinder)
+    for name in _AIO_PATCHES:
+        module = sys.modules.get(name)
+        if module is not None and not module.__dict__.get(_WRAPPED):
+            _patch_aio_module(name, module)

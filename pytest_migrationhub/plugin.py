@@ -15,6 +15,7 @@ from ._errors import MigrationHubFakeError
 
 if TYPE_CHECKING:
     from ._fake import MigrationHubFake
+    from ._server import MigrationHubServer
 
 #: marker keyword -> (ini option, default)
 _OPTIONS = {
@@ -63,11 +64,58 @@ def pytest_configure(config: pytest.Config) -> None:
 _RAISED = pytest.StashKey[Optional[BaseException]]()
 
 
+#: the fake a test used, for the report of a failed test
+_FAKE = pytest.StashKey["MigrationHubFake"]()
+#: set once a report of the test carries the Migration Hub section
+_REPORTED = pytest.StashKey[bool]()
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, None]:
     if call.when == "call" and call.excinfo is not None:
         item.stash[_RAISED] = call.excinfo.value
-    yield
+        fallback = _note_unanswered(item, call.excinfo.value)
+    else:
+        fallback = None
+    outcome = yield
+    if call.excinfo is not None:
+        _report_section(item, outcome.get_result(), fallback)
+
+
+def _note_unanswered(item: pytest.Item, raised: BaseException) -> Optional[str]:
+    """Say to use mhub_fake when a Migration Hub request of a test without it
+    went out for real. A note on the exception (Python 3.11+), else the text
+    for a report section."""
+    if _FAKE in item.stash:
+        return None
+    from . import _report
+
+    try:
+        if _report.unanswered(raised) is None:
+            return None
+        return None if _report.add_note(raised) else _report.NOTE
+    except Exception:  # noqa: BLE001 - a hint is never worth breaking the report
+        return None
+
+
+def _report_section(item: pytest.Item, report: pytest.TestReport, fallback: Optional[str]) -> None:
+    """Add the Migration Hub section to the first failed report of a test that used the fake."""
+    if not report.failed:
+        return
+    fake = item.stash.get(_FAKE, None)
+    if fake is not None and not item.stash.get(_REPORTED, False):
+        from . import _report
+
+        item.stash[_REPORTED] = True
+        try:
+            text = _report.section(fake)
+        except Exception as error:  # noqa: BLE001 - never break the report of a failed test
+            text = f"(no summary: {type(error).__name__}: {error})"
+        report.sections.append((_report.TITLE, text))
+    elif fallback is not None:
+        from . import _report
+
+        report.sections.append((_report.TITLE, fallback))
 
 
 def _options(request: pytest.FixtureRequest) -> Dict[str, Any]:
@@ -116,9 +164,29 @@ def mhub_fake(request: pytest.FixtureRequest) -> Iterator["MigrationHubFake"]:
     from ._fake import MigrationHubFake
 
     fake = MigrationHubFake(**_options(request))
+    request.node.stash[_FAKE] = fake
     fake.start()
     try:
         yield fake
     finally:
         fake.stop()
     fake.verify(request.node.stash.get(_RAISED, None))
+
+
+@pytest.fixture
+def mhub_server(mhub_fake: "MigrationHubFake") -> Iterator["MigrationHubServer"]:
+    """A real HTTP endpoint on 127.0.0.1 (an ephemeral port) answered by ``mhub_fake``.
+
+    For clients in other processes: the AWS CLI, another SDK, a program under
+    test. ``.endpoint_url`` is its address; ``.client_env()`` an environment
+    for a subprocess, with ``AWS_ENDPOINT_URL`` and dummy credentials. Assert
+    on ``mhub_fake`` as for in-process calls. In this process, botocore clients
+    are answered by ``mhub_fake`` directly, whatever their endpoint.
+    """
+    from ._server import MigrationHubServer
+
+    server = MigrationHubServer(mhub_fake).start()
+    try:
+        yield server
+    finally:
+        server.stop()

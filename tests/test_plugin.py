@@ -18,7 +18,6 @@ from typing import List
 
 import pytest
 
-
 # What every generated test file starts with. Clients may be created at import
 # time, before any fake is active, so the instance metadata service is switched
 # off here as well (the fake only does it while it is active).
