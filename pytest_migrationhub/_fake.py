@@ -550,8 +550,8 @@ class MigrationHubFake:
             )
         access_key_id, region = _scope_of(headers)
         try:
-            params = json.loads(body or b"{}")
-        except ValueError:
+            params = json.loads(body or b"{}", parse_constant=_refuse_constant)
+        except (ValueError, RecursionError):
             return _error_response(400, "SerializationException", f"{op.name}: the body is not JSON")
         with self._lock:
             account = self._account_of_key(access_key_id)
@@ -619,6 +619,11 @@ class MigrationHubFake:
                 "DryRunOperation", f"{op.name}: DryRun: the request would have succeeded"
             )
         return handler(Request(self, account, op.name, params, op.page_size))  # type: ignore[no-any-return]
+
+
+def _refuse_constant(name: str) -> Any:
+    # Python's json reads NaN and Infinity; JSON has no such numbers.
+    raise ValueError(f"{name} is not JSON")
 
 
 def _error_message(raised: Optional[BaseException]) -> Optional[str]:

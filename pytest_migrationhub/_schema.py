@@ -22,6 +22,9 @@ from botocore.model import OperationModel
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 Schema = Dict[str, Any]
+#: 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z in epoch seconds
+TIMESTAMP_MIN = -62135596800
+TIMESTAMP_MAX = 253402300799.999
 Check = Callable[[Any], bool]
 
 
@@ -106,8 +109,9 @@ def shape_schema(shape: Any) -> Schema:
     elif kind == "boolean":
         schema = {"type": "boolean"}
     elif kind == "timestamp":
-        # JSON 1.1 sends timestamps as epoch seconds.
-        schema = {"type": "number"}
+        # JSON 1.1 sends timestamps as epoch seconds. The range is what a
+        # timestamp can name at all: years 1 to 9999.
+        schema = {"type": "number", "minimum": TIMESTAMP_MIN, "maximum": TIMESTAMP_MAX}
     elif kind == "blob":
         schema = {"type": "string", "contentEncoding": "base64"}
     else:  # pragma: no cover - no such shape in the Migration Hub models

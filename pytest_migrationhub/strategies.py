@@ -29,6 +29,7 @@ except ImportError as error:  # pragma: no cover - exercised in a subprocess
     ) from error
 
 import copy
+import math
 import re
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -296,9 +297,9 @@ def _mutations(schema: Dict[str, Any], shape: Any, value: Json, path: Path) -> L
     elif kind in ("integer", "number"):
         low, high = schema.get("minimum"), schema.get("maximum")
         if low is not None:
-            out.append((f"below the minimum {low}", path, lambda draw, old, low=low: draw(st.integers(max_value=low - 1))))
+            out.append((f"below the minimum {low}", path, lambda draw, old, low=low: draw(st.integers(max_value=math.ceil(low) - 1))))
         if high is not None:
-            out.append((f"above the maximum {high}", path, lambda draw, old, high=high: draw(st.integers(min_value=high + 1))))
+            out.append((f"above the maximum {high}", path, lambda draw, old, high=high: draw(st.integers(min_value=math.floor(high) + 1))))
     return out
 
 

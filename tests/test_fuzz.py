@@ -222,16 +222,6 @@ def test_degenerate_bodies_are_refused(raw: bytes) -> None:
     assert state(fake) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=(OverflowError, ValueError, RecursionError),
-    reason=(
-        "_fake.py/_operations.py: a timestamp outside what a datetime holds (1e300, -1e20, "
-        "253402300800), JSON's non-standard NaN/Infinity, and JSON nested 100,000 deep escape "
-        "handle() as OverflowError, ValueError or RecursionError instead of a 400; remove this "
-        "xfail once they are refused"
-    ),
-)
 @pytest.mark.parametrize(
     "raw",
     [
