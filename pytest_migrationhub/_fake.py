@@ -15,6 +15,7 @@ import hmac
 import json
 import re
 import secrets
+import sys
 import threading
 import uuid
 from datetime import timedelta
@@ -549,8 +550,9 @@ class MigrationHubFake:
                 "supported operations in pytest-migrationhub's README."
             )
         access_key_id, region = _scope_of(headers)
+        raw = body.encode() if isinstance(body, str) else (body or b"")
         try:
-            params = json.loads(body or b"{}", parse_constant=_refuse_constant)
+            params = json.loads(raw or b"{}", parse_constant=_refuse_constant)
         except (ValueError, RecursionError):
             return _error_response(400, "SerializationException", f"{op.name}: the body is not JSON")
         with self._lock:
@@ -559,11 +561,11 @@ class MigrationHubFake:
                 result = self._dispatch(op, handler, params, region, account)
             except ServiceError as error:
                 self._calls.append(
-                    Call(op.name, params, region, error.code, error.message, op.service, account.account_id)
+                    Call(op.name, raw, region, error.code, error.message, op.service, account.account_id)
                 )
                 status = self._catalog.service_errors[op.service].get(error.code, 400)
                 return _error_response(status, error.code, error.message, **error.extra)
-            self._calls.append(Call(op.name, params, region, None, None, op.service, account.account_id))
+            self._calls.append(Call(op.name, raw, region, None, None, op.service, account.account_id))
         return 200, _headers(), json.dumps(result).encode()
 
     def _dispatch(
@@ -647,7 +649,8 @@ def _scope_of(headers: Mapping[str, str]) -> Tuple[Optional[str], str]:
             auth = auth.decode("latin-1")
         match = _SCOPE_RE.search(auth)
         if match:
-            return match.group(1), match.group(2)
+            # Interned: every call record keeps its region.
+            return match.group(1), sys.intern(match.group(2))
     return None, DEFAULT_REGION
 
 

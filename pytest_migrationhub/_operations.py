@@ -11,6 +11,7 @@ import json
 import re
 import secrets
 import string
+import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple
 
@@ -189,7 +190,7 @@ def notify_migration_task_state(req: Request) -> Dict[str, Any]:
     state = body["Task"]
     task._updates.append(
         Update(
-            status=state["Status"],
+            status=sys.intern(state["Status"]),
             status_detail=state.get("StatusDetail"),
             progress_percent=state.get("ProgressPercent"),
             update_date_time=from_epoch(body["UpdateDateTime"]),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Dict, List, Optional, Tuple
@@ -19,6 +20,9 @@ def from_epoch(value: float) -> datetime:
 @dataclass(frozen=True)
 class Update:
     """One accepted NotifyMigrationTaskState."""
+
+    # Slots: a fake may hold hundreds of thousands of these.
+    __slots__ = ("status", "status_detail", "progress_percent", "update_date_time", "next_update_seconds")
 
     status: str
     status_detail: Optional[str]
@@ -164,23 +168,55 @@ class Account:
     applications: Dict[str, Application] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
 class Call:
-    """One request the fake answered."""
+    """One request the fake answered.
 
-    #: API operation name, e.g. ``"NotifyMigrationTaskState"``
-    operation: str
-    #: the JSON body as a dict
-    params: Dict[str, Any]
-    #: the region the client sent it to
-    region: str
-    #: the error code the fake answered with, ``None`` when it succeeded
-    error_code: Optional[str] = None
-    error_message: Optional[str] = None
-    #: ``"mgh"`` or ``"migrationhub-config"``
-    service: str = "mgh"
-    #: the AWS account the request was made as
-    account: str = "123456789012"
+    The body is kept as it arrived and decoded when ``params`` is read: a test
+    that sends a hundred thousand updates should not hold a hundred thousand
+    dicts it never looks at.
+    """
+
+    __slots__ = ("operation", "_body", "region", "error_code", "error_message", "service", "account")
+
+    def __init__(
+        self,
+        operation: str,
+        body: bytes,
+        region: str,
+        error_code: Optional[str] = None,
+        error_message: Optional[str] = None,
+        service: str = "mgh",
+        account: str = "123456789012",
+    ) -> None:
+        #: API operation name, e.g. ``"NotifyMigrationTaskState"``
+        self.operation = operation
+        self._body = body
+        #: the region the client sent it to
+        self.region = region
+        #: the error code the fake answered with, ``None`` when it succeeded
+        self.error_code = error_code
+        self.error_message = error_message
+        #: ``"mgh"`` or ``"migrationhub-config"``
+        self.service = service
+        #: the AWS account the request was made as
+        self.account = account
+
+    @property
+    def params(self) -> Dict[str, Any]:
+        """The JSON body as a dict (a new one each time: changing it changes nothing)."""
+        decoded = json.loads(self._body or b"{}")
+        return decoded if isinstance(decoded, dict) else {}
+
+    def __repr__(self) -> str:
+        outcome = self.error_code or "ok"
+        return f"<Call {self.operation} {self.region} {outcome}>"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Call):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in self.__slots__)
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 @dataclass

@@ -195,7 +195,7 @@ def test_a_body_that_is_not_json_is_refused_and_changes_nothing(operation: str) 
     check()
 
 
-NOT_OBJECTS = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5) | st.lists(
+NOT_OBJECTS = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=5) | st.lists(
     st.integers(), max_size=3
 )
 
