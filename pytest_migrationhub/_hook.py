@@ -218,9 +218,12 @@ def _patch() -> None:
     from botocore.retries import bucket, standard
     from botocore.signers import RequestSigner
 
+    # The wrapped methods are private: botocore's stubs do not list them.
+    endpoint_class: Any = Endpoint
+    endpoint_module: Any = botocore.endpoint
     original_sign = RequestSigner.sign
-    original_send = Endpoint._send
-    original_needs_retry = Endpoint._needs_retry
+    original_send = endpoint_class._send
+    original_needs_retry = endpoint_class._needs_retry
     original_acquire_quota = standard.RetryQuotaChecker.acquire_retry_quota
     original_bucket_acquire = bucket.TokenBucket.acquire
 
@@ -284,11 +287,11 @@ def _patch() -> None:
 
     setattr(sign, _WRAPPED, True)
     RequestSigner.sign = sign  # type: ignore[method-assign]
-    Endpoint._send = send  # type: ignore[method-assign]
-    Endpoint._needs_retry = needs_retry  # type: ignore[method-assign]
+    endpoint_class._send = send
+    endpoint_class._needs_retry = needs_retry
     standard.RetryQuotaChecker.acquire_retry_quota = acquire_retry_quota  # type: ignore[method-assign]
     bucket.TokenBucket.acquire = bucket_acquire  # type: ignore[method-assign]
-    botocore.endpoint.time = _EndpointTime()  # type: ignore[assignment]
+    endpoint_module.time = _EndpointTime()
 
 
 # --- aiobotocore ------------------------------------------------------------

@@ -218,7 +218,8 @@ _WRONG_TYPES = {
 }
 
 #: (what is broken, where, how to draw the new value from the old one)
-Mutation = Tuple[str, Path, Callable[[Callable[[Any], Any], Json], Json]]
+# Called as breaks(draw, old); typed loosely because the lambdas bind loop values as defaults.
+Mutation = Tuple[str, Path, Callable[..., Json]]
 _DELETE = object()
 
 
