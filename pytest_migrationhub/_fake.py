@@ -34,6 +34,8 @@ DEFAULT_REGION = "us-east-1"
 DEFAULT_ACCOUNT = "123456789012"
 #: how long an asynchronous DeleteProgressUpdateStream takes, on the fake's clock
 DEFAULT_STREAM_DELETION_SECONDS = 5.0
+#: the members of a NotifyMigrationTaskState body its update can give back
+_NOTIFY_MEMBERS = 5
 
 _HOME_REGION_RE = re.compile(r"^([a-z]+)-([a-z]+)-([0-9]+)\Z")
 _SCOPE_RE = re.compile(r"Credential=([^/,]*)/[^/,]*/([^/,]+)/")
@@ -140,6 +142,10 @@ class MigrationHubFake:
         self._denied: set[str] = set()
         self._retry_delays: List[float] = []
         self._tokens = _Tokens()
+        #: (operation, region, service, account) tuples, one per combination seen
+        self._abouts: Dict[Tuple[str, str, str, str], Tuple[str, str, str, str]] = {}
+        #: status details, each text kept once however many updates repeat it
+        self._texts: Dict[str, str] = {}
         self._default = self._account(DEFAULT_ACCOUNT)
 
     def reset(self) -> None:
@@ -428,13 +434,13 @@ class MigrationHubFake:
 
     def stale_tasks(self, *, account: Optional[str] = None) -> List[Tuple[str, str]]:
         """``(stream, task)`` of every task whose promised next update is overdue now."""
-        moment = now()
+        moment = now().timestamp()
         with self._lock:
             return [
                 (task.stream, task.name)
                 for s in live_streams(self._account(account)).values()
                 for task in s.tasks.values()
-                if task._updates and task._updates[-1].overdue_at(moment)
+                if task._updates and task._updates[-1].overdue_at_epoch(moment)
             ]
 
     def application(self, application_id: str, *, account: Optional[str] = None) -> Application:
@@ -557,20 +563,25 @@ class MigrationHubFake:
             return _error_response(400, "SerializationException", f"{op.name}: the body is not JSON")
         with self._lock:
             account = self._account_of_key(access_key_id)
+            key = (op.name, region, op.service, account.account_id)
+            about = self._abouts.get(key)
+            if about is None:
+                about = self._abouts[key] = key
+            request = Request(self, account, op.name, params, op.page_size)
             try:
-                result = self._dispatch(op, handler, params, region, account)
+                result = self._dispatch(op, handler, request, region)
             except ServiceError as error:
-                self._calls.append(
-                    Call(op.name, raw, region, error.code, error.message, op.service, account.account_id)
-                )
+                self._calls.append(Call(about, raw, error.code, error.message))
                 status = self._catalog.service_errors[op.service].get(error.code, 400)
                 return _error_response(status, error.code, error.message, **error.extra)
-            self._calls.append(Call(op.name, raw, region, None, None, op.service, account.account_id))
+            made = request.made
+            # An update holds all its request said, unless the body had more (DryRun=false).
+            keep = made if made is not None and len(params) == _NOTIFY_MEMBERS else raw
+            self._calls.append(Call(about, keep))
         return 200, _headers(), json.dumps(result).encode()
 
-    def _dispatch(
-        self, op: Operation, handler: Any, params: Any, region: str, account: Account
-    ) -> Dict[str, Any]:
+    def _dispatch(self, op: Operation, handler: Any, request: Request, region: str) -> Dict[str, Any]:
+        params, account = request.body, request.account
         # Injected faults stand for the service failing at its front door,
         # before it looks at the request.
         for fault in self._faults:
@@ -620,7 +631,7 @@ class MigrationHubFake:
             raise ServiceError(
                 "DryRunOperation", f"{op.name}: DryRun: the request would have succeeded"
             )
-        return handler(Request(self, account, op.name, params, op.page_size))  # type: ignore[no-any-return]
+        return handler(request)  # type: ignore[no-any-return]
 
 
 def _refuse_constant(name: str) -> Any:

@@ -39,6 +39,8 @@ class Request:
     body: Dict[str, Any]
     #: the largest MaxResults the model allows: the page size when none is asked
     page_size: int = 100
+    #: the update an accepted NotifyMigrationTaskState made (its call record keeps it)
+    made: Optional[Update] = None
 
 
 Handler = Callable[[Request], Dict[str, Any]]
@@ -188,15 +190,20 @@ def notify_migration_task_state(req: Request) -> Dict[str, Any]:
     task = _task(req, writing=True)
     body = req.body
     state = body["Task"]
-    task._updates.append(
-        Update(
-            status=sys.intern(state["Status"]),
-            status_detail=state.get("StatusDetail"),
-            progress_percent=state.get("ProgressPercent"),
-            update_date_time=from_epoch(body["UpdateDateTime"]),
-            next_update_seconds=body["NextUpdateSeconds"],
-        )
+    detail = state.get("StatusDetail")
+    if detail is not None:
+        detail = req.fake._texts.setdefault(detail, detail)
+    update = Update(
+        status=sys.intern(state["Status"]),
+        status_detail=detail,
+        progress_percent=state.get("ProgressPercent"),
+        update_date_time=body["UpdateDateTime"],
+        next_update_seconds=body["NextUpdateSeconds"],
+        stream=task.stream,
+        task=task.name,
     )
+    task._updates.append(update)
+    req.made = update
     return {}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 
 def now() -> datetime:
@@ -17,29 +17,68 @@ def from_epoch(value: float) -> datetime:
     return datetime.fromtimestamp(value, timezone.utc)
 
 
-@dataclass(frozen=True)
 class Update:
-    """One accepted NotifyMigrationTaskState."""
+    """One accepted NotifyMigrationTaskState.
 
-    # Slots: a fake may hold hundreds of thousands of these.
-    __slots__ = ("status", "status_detail", "progress_percent", "update_date_time", "next_update_seconds")
+    It keeps UpdateDateTime as the number that arrived and makes the datetime
+    when asked: a fake may hold hundreds of thousands of updates.
+    """
 
-    status: str
-    status_detail: Optional[str]
-    progress_percent: Optional[int]
-    #: when the tool gathered the state (the request's UpdateDateTime), aware UTC
-    update_date_time: datetime
-    next_update_seconds: int
+    __slots__ = ("status", "status_detail", "progress_percent", "_epoch", "next_update_seconds", "_stream", "_task")
+
+    def __init__(
+        self,
+        status: str,
+        status_detail: Optional[str],
+        progress_percent: Optional[int],
+        update_date_time: Union[datetime, float],
+        next_update_seconds: int,
+        stream: str = "",
+        task: str = "",
+    ) -> None:
+        self.status = status
+        self.status_detail = status_detail
+        self.progress_percent = progress_percent
+        # The number UpdateDateTime arrived as (a datetime is taken too, for comparisons).
+        self._epoch = (
+            update_date_time.timestamp() if isinstance(update_date_time, datetime) else update_date_time
+        )
+        self.next_update_seconds = next_update_seconds
+        # Which task it belongs to: the record of the call that sent it is rebuilt from it.
+        self._stream = stream
+        self._task = task
+
+    @property
+    def update_date_time(self) -> datetime:
+        """When the tool gathered the state (the request's UpdateDateTime), aware UTC."""
+        return from_epoch(self._epoch)
+
+    def __repr__(self) -> str:
+        return (
+            f"Update(status={self.status!r}, status_detail={self.status_detail!r}, "
+            f"progress_percent={self.progress_percent!r}, update_date_time={self.update_date_time!r}, "
+            f"next_update_seconds={self.next_update_seconds!r})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Update):
+            return NotImplemented
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def _values(self) -> Tuple[Any, ...]:
+        return (self.status, self.status_detail, self.progress_percent, self._epoch, self.next_update_seconds)
 
     def overdue_at(self, moment: datetime) -> bool:
-        """Whether ``moment`` is past UpdateDateTime + NextUpdateSeconds.
+        """Whether ``moment`` is past UpdateDateTime + NextUpdateSeconds."""
+        return self.overdue_at_epoch(moment.timestamp())
 
-        Computed in whole microseconds: ``NextUpdateSeconds`` may be
-        ``sys.maxsize``, far beyond what ``timedelta`` can hold.
-        """
-        delta = moment - self.update_date_time
-        elapsed_us = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
-        return elapsed_us > self.next_update_seconds * 1_000_000
+    def overdue_at_epoch(self, seconds: float) -> bool:
+        # Plain numbers: NextUpdateSeconds may be sys.maxsize, far beyond what
+        # a timedelta or a datetime can hold.
+        return seconds - self._epoch > self.next_update_seconds
 
     def task_json(self) -> Dict[str, Any]:
         """The ``Task`` structure as it travels on the wire."""
@@ -49,6 +88,16 @@ class Update:
         if self.progress_percent is not None:
             out["ProgressPercent"] = self.progress_percent
         return out
+
+    def request_json(self) -> Dict[str, Any]:
+        """The body of the NotifyMigrationTaskState that sent it."""
+        return {
+            "ProgressUpdateStream": self._stream,
+            "MigrationTaskName": self._task,
+            "Task": self.task_json(),
+            "UpdateDateTime": self._epoch,
+            "NextUpdateSeconds": self.next_update_seconds,
+        }
 
 
 class MigrationTask:
@@ -116,7 +165,7 @@ class MigrationTask:
     @property
     def is_stale(self) -> bool:
         """No update within NextUpdateSeconds of the latest UpdateDateTime, as of now."""
-        return bool(self._updates) and self._updates[-1].overdue_at(now())
+        return bool(self._updates) and self._updates[-1].overdue_at_epoch(now().timestamp())
 
     @property
     def created_artifacts(self) -> List[Dict[str, Any]]:
@@ -171,39 +220,53 @@ class Account:
 class Call:
     """One request the fake answered.
 
-    The body is kept as it arrived and decoded when ``params`` is read: a test
-    that sends a hundred thousand updates should not hold a hundred thousand
-    dicts it never looks at.
+    The body is kept as it arrived and decoded when ``params`` is read; an
+    accepted NotifyMigrationTaskState keeps only the update it made, which
+    holds everything its body said. A test that sends a hundred thousand
+    updates should not hold a hundred thousand dicts it never looks at.
     """
 
-    __slots__ = ("operation", "_body", "region", "error_code", "error_message", "service", "account")
+    __slots__ = ("_about", "_body", "error_code", "error_message")
 
     def __init__(
         self,
-        operation: str,
-        body: bytes,
-        region: str,
+        about: Tuple[str, str, str, str],
+        body: Union[bytes, Update],
         error_code: Optional[str] = None,
         error_message: Optional[str] = None,
-        service: str = "mgh",
-        account: str = "123456789012",
     ) -> None:
-        #: API operation name, e.g. ``"NotifyMigrationTaskState"``
-        self.operation = operation
+        #: (operation, region, service, account), shared between calls alike
+        self._about = about
         self._body = body
-        #: the region the client sent it to
-        self.region = region
         #: the error code the fake answered with, ``None`` when it succeeded
         self.error_code = error_code
         self.error_message = error_message
-        #: ``"mgh"`` or ``"migrationhub-config"``
-        self.service = service
-        #: the AWS account the request was made as
-        self.account = account
+
+    @property
+    def operation(self) -> str:
+        """The API operation name, e.g. ``"NotifyMigrationTaskState"``."""
+        return self._about[0]
+
+    @property
+    def region(self) -> str:
+        """The region the client sent it to."""
+        return self._about[1]
+
+    @property
+    def service(self) -> str:
+        """``"mgh"`` or ``"migrationhub-config"``."""
+        return self._about[2]
+
+    @property
+    def account(self) -> str:
+        """The AWS account the request was made as."""
+        return self._about[3]
 
     @property
     def params(self) -> Dict[str, Any]:
         """The JSON body as a dict (a new one each time: changing it changes nothing)."""
+        if isinstance(self._body, Update):
+            return self._body.request_json()
         decoded = json.loads(self._body or b"{}")
         return decoded if isinstance(decoded, dict) else {}
 
@@ -214,7 +277,12 @@ class Call:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Call):
             return NotImplemented
-        return all(getattr(self, name) == getattr(other, name) for name in self.__slots__)
+        return (self._about, self.params, self.error_code, self.error_message) == (
+            other._about,
+            other.params,
+            other.error_code,
+            other.error_message,
+        )
 
     __hash__ = None  # type: ignore[assignment]
 

@@ -210,3 +210,23 @@ def test_faults_take_boto3_method_names_and_fire_in_order(mhub_fake: Any, mgh: A
         (None, None),
     ]
     assert len(mhub_fake.retry_delays) == 2
+
+
+def test_a_notify_call_gives_back_the_body_it_sent(mhub_fake: Any, mgh: Any, sample: Dict[str, Any]) -> None:
+    # An accepted Notify keeps only the update it made; its params are rebuilt from it.
+    mhub_fake.add_task(STREAM, TASK)
+    mgh.notify_migration_task_state(**sample)
+    mgh.notify_migration_task_state(**sample, DryRun=False)
+    sent, with_dry_run = mhub_fake.calls
+    assert sent.params == {
+        "ProgressUpdateStream": STREAM,
+        "MigrationTaskName": TASK,
+        "Task": {"Status": "IN_PROGRESS", "StatusDetail": "Migration: Copying image data", "ProgressPercent": 77},
+        "UpdateDateTime": 1493660853,
+        "NextUpdateSeconds": 60,
+    }
+    assert with_dry_run.params == {**sent.params, "DryRun": False}
+    assert sent.params is not sent.params  # a fresh dict each time
+    assert (sent.operation, sent.region, sent.account, sent.error_code) == (
+        "NotifyMigrationTaskState", "us-west-2", "123456789012", None,
+    )
