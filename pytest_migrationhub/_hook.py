@@ -189,6 +189,21 @@ def _answer_of(fake: "MigrationHubFake", request: Any) -> Any:
     return fake.handle(target, request.body, request.headers)
 
 
+def _answerer(response_class: Any, raw_class: Any) -> Callable[..., Any]:
+    """A ``before-send`` handler: the fake's HTTP response to a Migration Hub request, else ``None``."""
+
+    def answer(request: Any, **kwargs: Any) -> Any:
+        fake = _active
+        if fake is not None:
+            answered = _answer_of(fake, request)
+            if answered is not None:
+                status, headers, body = answered
+                return response_class(request.url, status, headers, raw_class(body))
+        return None
+
+    return answer
+
+
 def _register_answer(emitter: Any, handler: Callable[..., Any]) -> None:
     """Put ``handler`` first on a client's Migration Hub ``before-send`` events."""
     with _register_lock:
@@ -227,14 +242,7 @@ def _patch() -> None:
     original_acquire_quota = standard.RetryQuotaChecker.acquire_retry_quota
     original_bucket_acquire = bucket.TokenBucket.acquire
 
-    def answer(request: Any, **kwargs: Any) -> Any:
-        fake = _active
-        if fake is not None:
-            answered = _answer_of(fake, request)
-            if answered is not None:
-                status, headers, body = answered
-                return AWSResponse(request.url, status, headers, _RawBody(body))
-        return None
+    answer = _answerer(AWSResponse, _RawBody)
 
     def sign(self: Any, operation_name: str, request: Any, region_name: Any = None, *args: Any, **kwargs: Any) -> Any:
         fake = _active
@@ -249,13 +257,8 @@ def _patch() -> None:
         return original_sign(self, operation_name, request, region_name, *args, **kwargs)
 
     def send(self: Any, request: Any) -> Any:
-        fake = _active
-        if fake is not None:
-            answered = _answer_of(fake, request)
-            if answered is not None:
-                status, headers, body = answered
-                return AWSResponse(request.url, status, headers, _RawBody(body))
-        return original_send(self, request)
+        response = answer(request)
+        return response if response is not None else original_send(self, request)
 
     def needs_retry(self: Any, attempts: int, operation_model: Any, *args: Any, **kwargs: Any) -> Any:
         fake = _active
@@ -324,14 +327,7 @@ def _patch_aio_signers(module: Any) -> None:
     signer_class = module.AioRequestSigner
     original_sign = signer_class.sign
 
-    def answer(request: Any, **kwargs: Any) -> Any:
-        fake = _active
-        if fake is not None:
-            answered = _answer_of(fake, request)
-            if answered is not None:
-                status, headers, body = answered
-                return AioAWSResponse(request.url, status, headers, _AioRawBody(body))
-        return None
+    answer = _answerer(AioAWSResponse, _AioRawBody)
 
     async def sign(self: Any, operation_name: str, request: Any, region_name: Any = None, *args: Any, **kwargs: Any) -> Any:
         fake = _active
