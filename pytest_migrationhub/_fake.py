@@ -19,6 +19,7 @@ import sys
 import threading
 import uuid
 from datetime import timedelta
+from functools import lru_cache
 from types import TracebackType
 from typing import Any, Dict, List, Mapping, Optional, Tuple, Type, Union
 
@@ -26,6 +27,7 @@ from . import _hook
 from ._errors import MigrationHubAssertionError, MigrationHubFakeError
 from ._model import SERVICES, Operation, catalog
 from ._operations import HANDLERS, Request, ServiceError, live_streams, set_home_region
+from ._schema import compile_check
 from ._state import Account, Application, Call, Fault, MigrationTask, Stream, Update, now
 
 DEFAULT_HOME_REGION = "us-west-2"
@@ -250,7 +252,7 @@ class MigrationHubFake:
         """The teardown messages :meth:`verify` would raise, one per kind of problem."""
         problems = []
         with self._lock:
-            unfired = [f for f in self._faults if f.times is None and not f.fired or f.times]
+            unfired = [f for f in self._faults if f.times or not f.fired]
             malformed = list(self._malformed)
         if malformed and _error_message(raised) == malformed[-1]:
             # The last malformed request's error ended the test: not carried on.
@@ -331,12 +333,8 @@ class MigrationHubFake:
     def _check_value(self, method: str, operation: str, path: Tuple[str, ...], value: Any) -> None:
         """Refuse a seeded value the real service would refuse in ``operation``."""
         __tracebackhide__ = True
-        from ._schema import compile_check
-
-        schema = self._catalog.by_name[operation].schema
-        for member in path:
-            schema = schema["properties"][member]
-        if compile_check(schema)(value):
+        schema, check = _member_check(operation, path)
+        if check(value):
             return
         rules = []
         if "enum" in schema:
@@ -564,9 +562,7 @@ class MigrationHubFake:
         with self._lock:
             account = self._account_of_key(access_key_id)
             key = (op.name, region, op.service, account.account_id)
-            about = self._abouts.get(key)
-            if about is None:
-                about = self._abouts[key] = key
+            about = self._abouts.setdefault(key, key)
             request = Request(self, account, op.name, params, op.page_size)
             try:
                 result = self._dispatch(op, handler, request, region)
@@ -585,10 +581,13 @@ class MigrationHubFake:
         # Injected faults stand for the service failing at its front door,
         # before it looks at the request.
         for fault in self._faults:
-            if fault.operation == op.name and (fault.times is None or fault.times > 0):
+            if fault.operation == op.name:
                 fault.fired += 1
                 if fault.times is not None:
                     fault.times -= 1
+                    if fault.times == 0:
+                        # Spent: nothing left to fire or to report at teardown.
+                        self._faults.remove(fault)
                 extra = {}
                 if fault.retry_after_seconds is not None:
                     extra["RetryAfterSeconds"] = fault.retry_after_seconds
@@ -632,6 +631,15 @@ class MigrationHubFake:
                 "DryRunOperation", f"{op.name}: DryRun: the request would have succeeded"
             )
         return handler(request)  # type: ignore[no-any-return]
+
+
+@lru_cache(maxsize=None)
+def _member_check(operation: str, path: Tuple[str, ...]) -> Tuple[Dict[str, Any], Any]:
+    """The schema of one request member and its compiled check."""
+    schema = catalog().by_name[operation].schema
+    for member in path:
+        schema = schema["properties"][member]
+    return schema, compile_check(schema)
 
 
 def _refuse_constant(name: str) -> Any:
