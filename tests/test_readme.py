@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import List
+from typing import List, Tuple
 
 import pytest
 
@@ -50,3 +50,38 @@ def test_the_two_commands_are_in_the_readme() -> None:
     # CI calls the README's test command as it is written there.
     assert test_command + "\n" in ci
 
+
+
+def headings() -> List[Tuple[int, str]]:
+    """The README's ``##`` and ``###`` headings, outside code blocks, in order."""
+    found = []
+    fenced = False
+    for line in README.splitlines():
+        if line.startswith("```"):
+            fenced = not fenced
+        elif not fenced and (match := re.match(r"(##+) (.*)", line)):
+            found.append((len(match.group(1)), match.group(2)))
+    return found
+
+
+def anchor(heading: str) -> str:
+    """The anchor GitHub gives a heading: lower case, punctuation dropped, spaces as hyphens."""
+    return re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-")
+
+
+def test_the_table_of_contents_lists_every_section() -> None:
+    expected = "\n".join(
+        f"{'  ' * (level - 2)}- [{heading.replace('`', '')}](#{anchor(heading)})"
+        for level, heading in headings()
+        if level <= 3 and heading != "Contents"
+    )
+    toc = re.search(r"<!-- toc:.*?-->\n(.*?)<!-- /toc -->", README, flags=re.S)
+    assert toc, "README.md has lost its <!-- toc --> markers under ## Contents"
+    assert toc.group(1).strip() == expected, f"Replace the README's table of contents with:\n{expected}"
+
+
+def test_every_link_inside_the_readme_names_a_heading() -> None:
+    anchors = {anchor(heading) for _level, heading in headings()}
+    links = re.findall(r"\]\(#([^)]+)\)", README)
+    assert links
+    assert sorted(set(links) - anchors) == []
