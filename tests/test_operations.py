@@ -98,7 +98,7 @@ def test_describe_returns_the_latest_state(mhub_fake: Any, mgh: Any, sample: Dic
     mhub_fake.add_task(STREAM, TASK)
     assert mgh.describe_migration_task(ProgressUpdateStream=STREAM, MigrationTaskName=TASK)[
         "MigrationTask"
-    ] == {"ProgressUpdateStream": STREAM, "MigrationTaskName": TASK, "ResourceAttributeList": []}
+    ] == {"ProgressUpdateStream": STREAM, "MigrationTaskName": TASK}
 
     mgh.notify_migration_task_state(**sample)
     sample["Task"] = {"Status": "COMPLETED", "ProgressPercent": 100}
