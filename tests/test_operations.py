@@ -306,7 +306,7 @@ def test_dry_run_succeeds_without_changing_anything(mhub_fake: Any, mgh: Any, sa
     assert error_of(raised) == (
         "DryRunOperation",
         400,
-        "CreateProgressUpdateStream: DryRun: the request would have succeeded",
+        "Dry Run was a success!",
     )
     assert mhub_fake.streams == []
     mhub_fake.add_task(STREAM, TASK)
