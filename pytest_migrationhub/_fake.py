@@ -36,6 +36,8 @@ DEFAULT_REGION = "us-east-1"
 DEFAULT_ACCOUNT = "123456789012"
 #: how long an asynchronous DeleteProgressUpdateStream takes, on the fake's clock
 DEFAULT_STREAM_DELETION_SECONDS = 5.0
+#: the message of a permitted dry run's DryRunOperation, as the API reference shows it
+DRY_RUN_SUCCESS = "Dry Run was a success!"
 #: the members of a NotifyMigrationTaskState body its update can give back
 _NOTIFY_MEMBERS = 5
 
@@ -627,9 +629,7 @@ class MigrationHubFake:
                 f"{op.name}: not authorized to perform mgh:{op.name} (mhub_fake.deny)",
             )
         if dry_run:
-            raise ServiceError(
-                "DryRunOperation", f"{op.name}: DryRun: the request would have succeeded"
-            )
+            raise ServiceError("DryRunOperation", DRY_RUN_SUCCESS)
         return handler(request)  # type: ignore[no-any-return]
 
 

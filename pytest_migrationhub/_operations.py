@@ -208,11 +208,11 @@ def notify_migration_task_state(req: Request) -> Dict[str, Any]:
 
 
 def _described(task: MigrationTask) -> Dict[str, Any]:
-    described: Dict[str, Any] = {
-        "ProgressUpdateStream": task.stream,
-        "MigrationTaskName": task.name,
-        "ResourceAttributeList": task.resource_attributes,
-    }
+    described: Dict[str, Any] = {"ProgressUpdateStream": task.stream, "MigrationTaskName": task.name}
+    # Optional members the task does not have are left out, as AWS does: a
+    # task without resource attributes has no ResourceAttributeList, not [].
+    if task._attributes:
+        described["ResourceAttributeList"] = task.resource_attributes
     latest = task.latest
     if latest is not None:
         described["Task"] = latest.task_json()

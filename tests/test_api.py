@@ -426,22 +426,56 @@ def test_reset_forgets_everything(mhub_fake: Any, mgh: Any) -> None:
 # --- responses conform to the model -------------------------------------------------------------
 
 
-def _output_validators() -> Dict[str, Any]:
+def _output_shapes() -> Dict[str, Any]:
     session = botocore.session.get_session()
-    validators = {}
+    shapes = {}
     for service in ("mgh", "migrationhub-config"):
         model = session.get_service_model(service)
         for name in model.operation_names:
-            output = model.operation_model(name).output_shape
-            schema = shape_schema(output) if output is not None else {"type": "object", "additionalProperties": False}
-            validators[name] = explainer(schema)
-    return validators
+            shapes[name] = model.operation_model(name).output_shape
+    return shapes
+
+
+def _output_validators() -> Dict[str, Any]:
+    return {
+        name: explainer(shape_schema(output) if output is not None else {"type": "object", "additionalProperties": False})
+        for name, output in _output_shapes().items()
+    }
+
+
+def empty_optionals(shape: Any, value: Any, path: str = "$") -> List[str]:
+    """Where an optional member is present but empty (``None``, ``[]``, ``{}``).
+
+    AWS leaves out a member the resource does not have. The one exception is
+    the page of a paged listing (a top-level list beside ``NextToken``): an
+    empty listing is ``[]``.
+    """
+    found: List[str] = []
+    if shape is None:
+        return found
+    if shape.type_name == "structure" and isinstance(value, dict):
+        paged = path == "$" and "NextToken" in shape.members
+        for name, member in shape.members.items():
+            if name not in value:
+                continue
+            item = value[name]
+            is_page = paged and member.type_name == "list"
+            if name not in shape.required_members and not is_page and item in (None, [], {}):
+                found.append(f"{path}.{name}: {item!r}")
+            found += empty_optionals(member, item, f"{path}.{name}")
+    elif shape.type_name == "list" and isinstance(value, list):
+        for index, item in enumerate(value):
+            found += empty_optionals(shape.member, item, f"{path}[{index}]")
+    elif shape.type_name == "map" and isinstance(value, dict):
+        for key, item in value.items():
+            found += empty_optionals(shape.value, item, f"{path}.{key}")
+    return found
 
 
 @pytest.mark.mhub_fake(stream_deletion_seconds=0)
 def test_every_response_body_conforms_to_the_model(mhub_fake: Any, make_client: Any) -> None:
     seen: List[str] = []
-    validators = _output_validators()
+    validators, shapes = _output_validators(), _output_shapes()
     original = mhub_fake.handle
 
     def checked(target: str, body: Any, headers: Any) -> Any:
@@ -450,6 +484,8 @@ def test_every_response_body_conforms_to_the_model(mhub_fake: Any, make_client: 
             name = target.split(".", 1)[1]
             errors = [e.message for e in validators[name].iter_errors(json.loads(payload))]
             assert errors == [], (name, payload)
+            # An optional member the resource does not have is left out, never empty.
+            assert empty_optionals(shapes[name], json.loads(payload)) == [], (name, payload)
             seen.append(name)
         return status, response_headers, payload
 
@@ -465,6 +501,7 @@ def test_every_response_body_conforms_to_the_model(mhub_fake: Any, make_client: 
     mgh.create_progress_update_stream(ProgressUpdateStreamName=STREAM)
     mgh.import_migration_task(**ids())
     mgh.describe_migration_task(**ids())  # optional members left out
+    mgh.list_created_artifacts(**ids())  # an empty listing is []
     mgh.list_migration_tasks()
     mgh.notify_migration_task_state(
         **ids(Task={"Status": "IN_PROGRESS"}), UpdateDateTime=datetime(2026, 1, 1), NextUpdateSeconds=1
@@ -491,6 +528,9 @@ def test_every_response_body_conforms_to_the_model(mhub_fake: Any, make_client: 
         mgh.associate_source_resource(**ids(SourceResource={"Name": "vm", "StatusDetail": "ok"}))
         mgh.list_source_resources(**ids())
         mgh.disassociate_source_resource(**ids(SourceResourceName="vm"))
+    # VM attributes without VM_MANAGER_ID are discarded: the task has none left.
+    mgh.put_resource_attributes(**ids(ResourceAttributeList=[{"Type": "VM_NAME", "Value": "web01"}]))
+    mgh.describe_migration_task(**ids())
     mgh.put_resource_attributes(**ids(ResourceAttributeList=[{"Type": "FQDN", "Value": "a.b"}]))
     mgh.describe_migration_task(**ids())
     mgh.describe_application_state(ApplicationId="app-1")

@@ -98,7 +98,7 @@ def test_describe_returns_the_latest_state(mhub_fake: Any, mgh: Any, sample: Dic
     mhub_fake.add_task(STREAM, TASK)
     assert mgh.describe_migration_task(ProgressUpdateStream=STREAM, MigrationTaskName=TASK)[
         "MigrationTask"
-    ] == {"ProgressUpdateStream": STREAM, "MigrationTaskName": TASK, "ResourceAttributeList": []}
+    ] == {"ProgressUpdateStream": STREAM, "MigrationTaskName": TASK}
 
     mgh.notify_migration_task_state(**sample)
     sample["Task"] = {"Status": "COMPLETED", "ProgressPercent": 100}
@@ -306,7 +306,7 @@ def test_dry_run_succeeds_without_changing_anything(mhub_fake: Any, mgh: Any, sa
     assert error_of(raised) == (
         "DryRunOperation",
         400,
-        "CreateProgressUpdateStream: DryRun: the request would have succeeded",
+        "Dry Run was a success!",
     )
     assert mhub_fake.streams == []
     mhub_fake.add_task(STREAM, TASK)
