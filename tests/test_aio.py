@@ -15,7 +15,7 @@ import sys
 import textwrap
 import threading
 import time
-from typing import Any, Awaitable, Callable, List, TypeVar
+from typing import Any, Awaitable, Callable, Dict, List, TypeVar
 
 import pytest
 
@@ -216,3 +216,25 @@ def test_aiobotocore_imported_after_the_fake_started_is_served() -> None:
         """
     )
     assert out == "['SMS']"
+
+
+def test_stopping_puts_back_every_aiobotocore_original() -> None:
+    import importlib
+
+    from pytest_migrationhub._hook import AIO_PATCHES
+
+    def everything() -> Dict[str, Any]:
+        found = {}
+        for patch in AIO_PATCHES:
+            module = importlib.import_module(patch.module)
+            owner = getattr(module, patch.owner, None) if patch.owner else module
+            if owner is not None and hasattr(owner, patch.name):
+                found[patch.path] = getattr(owner, patch.name)
+        return found
+
+    before = everything()
+    assert len(before) >= 4
+    with mock_migrationhub():
+        during = everything()
+        assert all(during[path] is not before[path] for path in before), "a patch was not applied"
+    assert everything() == before

@@ -1,0 +1,109 @@
+"""What the fake replaces inside botocore, what it reads there, and that it puts everything back."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any, Dict
+
+import botocore
+import pytest
+from botocore.endpoint import Endpoint
+
+from pytest_migrationhub import MigrationHubFakeError, mock_migrationhub
+from pytest_migrationhub._hook import PATCHES, READS, Patch, missing_internals
+
+
+def current(patch: Patch) -> Any:
+    module = importlib.import_module(patch.module)
+    owner = getattr(module, patch.owner) if patch.owner else module
+    return getattr(owner, patch.name)
+
+
+def everything_patched(*, but: str = "") -> Dict[str, Any]:
+    return {patch.path: current(patch) for patch in PATCHES if patch.path != but}
+
+
+def test_every_private_attribute_the_fake_relies_on_is_in_this_botocore() -> None:
+    # Run against every botocore CI installs (the lowest, the newest, aiobotocore's):
+    # a release that moves one of these fails here, with the attribute named.
+    assert missing_internals() == []
+
+
+def test_the_table_says_what_each_patch_is_for() -> None:
+    assert [patch.path for patch in PATCHES] == [
+        "botocore.signers.RequestSigner.sign",
+        "botocore.endpoint.Endpoint._send",
+        "botocore.endpoint.Endpoint._needs_retry",
+        "botocore.endpoint.time",
+        "botocore.retries.standard.RetryQuotaChecker.acquire_retry_quota",
+        "botocore.retries.bucket.TokenBucket.acquire",
+    ]
+    for entry in (*PATCHES, *READS):
+        assert entry.why and entry.since
+
+
+def test_a_moved_attribute_is_named_with_the_botocore_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delattr(Endpoint, "_send")
+    expected = (
+        f"botocore {botocore.__version__} has no botocore.endpoint.Endpoint._send, which pytest-migrationhub "
+        "relies on (the transport: a Migration Hub request that reaches it anyway is answered there). Install "
+        "the botocore version this pytest-migrationhub release was tested with, or a pytest-migrationhub "
+        f"release that supports botocore {botocore.__version__}."
+    )
+    assert missing_internals() == [expected]
+
+
+def test_a_moved_private_read_is_named_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    from botocore.retries.quota import RetryQuota
+
+    original_init = RetryQuota.__init__
+
+    def init_without_max(self: Any, *args: Any, **kwargs: Any) -> None:
+        original_init(self, *args, **kwargs)
+        del self._max_capacity
+
+    monkeypatch.setattr(RetryQuota, "__init__", init_without_max)
+    assert missing_internals() == [
+        f"botocore {botocore.__version__} has no botocore.retries.quota.RetryQuota()._max_capacity, which "
+        "pytest-migrationhub relies on (refilling the retry quota). Install the botocore version this "
+        "pytest-migrationhub release was tested with, or a pytest-migrationhub release that supports "
+        f"botocore {botocore.__version__}."
+    ]
+
+
+def test_starting_against_a_botocore_that_moved_one_patches_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delattr(Endpoint, "_needs_retry")
+    moved = "botocore.endpoint.Endpoint._needs_retry"
+    before = everything_patched(but=moved)
+    with pytest.raises(MigrationHubFakeError, match=r"has no botocore\.endpoint\.Endpoint\._needs_retry, which"):
+        mock_migrationhub().start()
+    assert everything_patched(but=moved) == before
+    # And the failed start left no fake active: once botocore is whole, another starts.
+    monkeypatch.undo()
+    with mock_migrationhub():
+        pass
+
+
+def test_stopping_puts_back_every_original() -> None:
+    before = everything_patched()
+    with mock_migrationhub():
+        during = everything_patched()
+        assert all(during[path] is not before[path] for path in before), "a patch was not applied"
+    assert everything_patched() == before
+
+
+def test_a_patch_laid_on_top_of_the_fakes_is_left_in_place() -> None:
+    # Another tool that wraps Endpoint._send while the fake is active keeps its
+    # wrapper after the fake stops (the fake's own does nothing once stopped).
+    original = Endpoint._send
+    with mock_migrationhub():
+        inner = Endpoint._send
+
+        def theirs(self: Any, request: Any) -> Any:
+            return inner(self, request)
+
+        Endpoint._send = theirs  # type: ignore[method-assign]
+    try:
+        assert Endpoint._send is theirs
+    finally:
+        Endpoint._send = original  # type: ignore[method-assign]
