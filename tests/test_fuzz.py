@@ -59,9 +59,11 @@ CLIENT = settings(
         HealthCheck.function_scoped_fixture,
     ],
 )
-#: how the fake may refuse a body that is not JSON at all. AWS JSON services
-#: answer it with SerializationException; the issue asks for
-#: InvalidInputException. Both are 400s botocore raises as ClientError.
+#: how the fake refuses a body it cannot read as the operation's input: one that
+#: is not JSON (NaN, Infinity and runaway nesting included) gets
+#: SerializationException, as AWS JSON services answer; an empty body, a body that
+#: is not an object, or a timestamp outside years 1-9999 InvalidInputException.
+#: Both are 400s botocore raises as ClientError.
 NOT_JSON_CODES = {"InvalidInputException", "SerializationException"}
 
 
