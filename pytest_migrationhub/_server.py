@@ -24,6 +24,7 @@ the client. Stopping the server closes every connection at once.
 from __future__ import annotations
 
 import errno
+import functools
 import http.server
 import ipaddress
 import json
@@ -69,6 +70,8 @@ _TARGET_PREFIXES = ("AWSMigrationHub.", "AWSMigrationHubMultiAccountService.")
 _DIGITS = re.compile(r"[0-9]+\Z")
 _HEX = re.compile(r"[0-9A-Fa-f]+\Z")
 _SAMPLE_TARGET = "AWSMigrationHub.NotifyMigrationTaskState"
+#: how HomeRegionNotSetException tells a client of the server to set a home region
+HOME_REGION_HINT = 'on this server: PUT /mhub-api/home-region with {"home_region": "us-west-2"}'
 _ERROR_TYPES = {
     400: "BadRequestException",
     404: "UnknownOperationException",
@@ -397,6 +400,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         # As BaseHTTPRequestHandler's, with every method routed here, and a
         # timeout answered with 408 unless it is a kept-alive connection idling.
         self.command = ""
+        self.target = ""
         self.request_version = self.default_request_version
         self.requestline = ""
         try:
@@ -449,8 +453,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             lines.append("Connection: close")
         head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "replace")
         # One write: headers and body in one segment, no Nagle/delayed-ACK stall.
+        if self.server.owner.verbose:  # before the answer: the client reads it after the log line
+            self._log_answer(status, body)
         self.wfile.write(head if self.command == "HEAD" else head + body)
-        self.log_request(status, len(body))
 
     def _aws_error(self, status: int, code: str, message: str, extra: Optional[Dict[str, str]] = None) -> None:
         headers = {"x-amzn-RequestId": _request_id(), "Content-Type": _JSON11, **(extra or {})}
@@ -467,6 +472,19 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def version_string(self) -> str:
         return self.server_version
+
+    def _log_answer(self, status: int, body: bytes) -> None:
+        # "127.0.0.1 - POST / AWSMigrationHub.NotifyMigrationTaskState 400 ThrottlingException"
+        parts = [self.command or "-", self.path if self.command else "-"]
+        if self.target:
+            parts.append(self.target)
+        parts.append(str(status))
+        if status >= 400:
+            try:
+                parts.append(str(json.loads(body)["__type"]))
+            except (ValueError, KeyError, TypeError):
+                pass
+        self.log_message("%s", " ".join(parts))
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (http.server's name)
         if self.server.owner.verbose:
@@ -623,6 +641,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             )
 
     def _api(self, body: bytes) -> None:
+        target = self.target = self.headers.get("X-Amz-Target") or ""
         content_type = self.headers.get("Content-Type")
         if content_type is None or content_type.split(";", 1)[0].strip().lower() != _JSON11:
             self._aws_error(
@@ -632,7 +651,6 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 f"send Content-Type: {_JSON11}",
             )
             return
-        target = self.headers.get("X-Amz-Target")
         if not target:
             self._aws_error(
                 400,
@@ -792,7 +810,9 @@ class MigrationHubServer:
         self.max_body = int(max_body)
         self.verbose = verbose
         #: answers one API request: (target, body, headers) -> (status, headers, body)
-        self.answer: Answer = answer if answer is not None else fake.handle
+        self.answer: Answer = (
+            answer if answer is not None else functools.partial(fake.handle, home_region_hint=HOME_REGION_HINT)
+        )
         self.control = _Control(fake)
         self._requested = (host, port)
         self._lock = threading.Lock()

@@ -886,6 +886,43 @@ def test_the_marker_configures_what_the_server_answers(mhub_fake: Any, mhub_serv
     assert api(mhub_server, "GetHomeRegion", prefix="AWSMigrationHubMultiAccountService")[2] == {}
 
 
+@pytest.mark.mhub_fake(home_region=None)
+def test_a_missing_home_region_names_the_control_api_route_over_http(
+    mhub_fake: Any, mhub_server: MigrationHubServer, aws_cli: List[str]
+) -> None:
+    # In-process, the hint names mhub_fake.home_region (tests/test_operations.py); over HTTP, the route.
+    assert error_of(api(mhub_server, "ListProgressUpdateStreams")) == (
+        400, "HomeRegionNotSetException",
+        "ListProgressUpdateStreams: no home region is set; set one with migrationhub-config "
+        'CreateHomeRegionControl (on this server: PUT /mhub-api/home-region with {"home_region": "us-west-2"})',
+    )
+    done = run_cli(aws_cli, mhub_server, "mgh", "list-progress-update-streams")
+    assert done.stderr.strip() == (
+        "An error occurred (HomeRegionNotSetException) when calling the ListProgressUpdateStreams operation: "
+        "ListProgressUpdateStreams: no home region is set; set one with migrationhub-config "
+        'CreateHomeRegionControl (on this server: PUT /mhub-api/home-region with {"home_region": "us-west-2"})'
+    )
+    # What the hint says to do works.
+    assert control(mhub_server, "PUT", "home-region", {"home_region": "us-west-2"})[0] == 200
+    assert api(mhub_server, "ListProgressUpdateStreams")[0] == 200
+
+
+def test_verbose_logs_name_the_operation_and_the_status(capsys: pytest.CaptureFixture[str]) -> None:
+    with MigrationHubServer(MigrationHubFake(), verbose=True) as server:
+        api(server, "CreateProgressUpdateStream", {"ProgressUpdateStreamName": STREAM})
+        api(server, "ImportMigrationTask", {"ProgressUpdateStream": "nope", "MigrationTaskName": TASK})
+        api(server, "ListProgressUpdateStreams", {}, headers={"Content-Type": "text/plain"})
+        control(server, "GET", f"task?stream={STREAM}&task=nope")
+        control(server, "GET", "streams")
+    assert capsys.readouterr().err.splitlines() == [
+        "127.0.0.1 - POST / AWSMigrationHub.CreateProgressUpdateStream 200",
+        "127.0.0.1 - POST / AWSMigrationHub.ImportMigrationTask 400 ResourceNotFoundException",
+        "127.0.0.1 - POST / AWSMigrationHub.ListProgressUpdateStreams 415 UnsupportedMediaTypeException",
+        f"127.0.0.1 - GET /mhub-api/task?stream={STREAM}&task=nope 400 MigrationHubFakeError",
+        "127.0.0.1 - GET /mhub-api/streams 200",
+    ]
+
+
 # --- python -m pytest_migrationhub serve -----------------------------------------------------
 
 LISTENING = re.compile(r"^Migration Hub fake listening on (http://127\.0\.0\.1:(\d+))$")
