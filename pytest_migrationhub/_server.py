@@ -42,6 +42,7 @@ import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, Optional, Tuple
 from urllib.parse import parse_qs, urlsplit
+from xml.sax.saxutils import escape as xml_escape
 
 from . import __version__
 from ._errors import MigrationHubFakeError
@@ -61,6 +62,12 @@ DUMMY_ACCESS_KEY_ID = "testing"
 DUMMY_SECRET_ACCESS_KEY = "testing"
 #: the region of ``client_env()`` when the fake has no home region
 FALLBACK_REGION = "us-west-2"
+#: service -> the variable botocore, the AWS CLI and the SDKs read its endpoint from
+#: (AWS_ENDPOINT_URL_ + the service id, upper case, spaces and hyphens as underscores)
+ENDPOINT_VARIABLES = {
+    "mgh": "AWS_ENDPOINT_URL_MIGRATION_HUB",
+    "migrationhub-config": "AWS_ENDPOINT_URL_MIGRATIONHUB_CONFIG",
+}
 
 #: an oversized body up to this size is read and dropped so the connection stays usable
 _DRAIN_LIMIT = 16 << 20
@@ -70,6 +77,13 @@ _TARGET_PREFIXES = ("AWSMigrationHub.", "AWSMigrationHubMultiAccountService.")
 _DIGITS = re.compile(r"[0-9]+\Z")
 _HEX = re.compile(r"[0-9A-Fa-f]+\Z")
 _SAMPLE_TARGET = "AWSMigrationHub.NotifyMigrationTaskState"
+#: the SigV4 signing names of the two services (both sign as mgh)
+_OWN_SIGNING_NAMES = frozenset({"mgh", "migrationhub-config"})
+_SCOPE_SERVICE = re.compile(r"Credential=[^/,\s]*/[^/,\s]*/[^/,\s]*/([^/,\s]+)/")
+_ONLY_MIGRATION_HUB = (
+    "this server fakes Migration Hub (mgh) and migrationhub-config only: point only those at it, with "
+    f"{' and '.join(ENDPOINT_VARIABLES.values())} rather than AWS_ENDPOINT_URL"
+)
 #: how HomeRegionNotSetException tells a client of the server to set a home region
 HOME_REGION_HINT = 'on this server: PUT /mhub-api/home-region with {"home_region": "us-west-2"}'
 _ERROR_TYPES = {
@@ -618,7 +632,14 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         body = self._read_body()
         if body is None:
             return
-        path = urlsplit(self.path).path
+        parts = urlsplit(self.path)
+        path = parts.path
+        is_control = path.startswith(CONTROL_PREFIX) or path == CONTROL_PREFIX.rstrip("/")
+        if not is_control:
+            service = self._signed_for(parts.query)
+            if service is not None and service not in _OWN_SIGNING_NAMES:
+                self._foreign(service, path)
+                return
         if path == "/":
             if self.command != "POST":
                 self._aws_error(
@@ -630,7 +651,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 )
                 return
             self._api(body)
-        elif path.startswith(CONTROL_PREFIX) or path == CONTROL_PREFIX.rstrip("/"):
+        elif is_control:
             self._control(path[len(CONTROL_PREFIX):], body)
         else:
             self._aws_error(
@@ -640,8 +661,42 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 f"X-Amz-Target header, and the control API is under {CONTROL_PREFIX}",
             )
 
+    def _foreign(self, service: str, path: str) -> None:
+        code = "UnknownOperationException"
+        message = (
+            f"{self.command} {path} is a request for the {service!r} service (so says its "
+            f"signature's credential scope); {_ONLY_MIGRATION_HUB}"
+        )
+        content_type = (self.headers.get("Content-Type") or "").lower()
+        if self.headers.get("X-Amz-Target") or content_type.startswith("application/x-amz-json"):
+            self._aws_error(400, code, message)
+            return
+        # An XML service (S3, the query protocol): an error its SDK can read.
+        xml = (
+            f"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ErrorResponse><Error><Code>{code}</Code>"
+            f"<Message>{xml_escape(message)}</Message></Error><RequestId>{_request_id()}</RequestId>"
+            "</ErrorResponse>"
+        ).encode()
+        self._respond(400, {"Content-Type": "text/xml"}, xml)
+
+    def _signed_for(self, query: str) -> Optional[str]:
+        """The service a SigV4 signature names (header or presigned URL), if any."""
+        credential = self.headers.get("Authorization") or ""
+        if "X-Amz-Credential=" in query:
+            credential += " Credential=" + parse_qs(query).get("X-Amz-Credential", [""])[0]
+        match = _SCOPE_SERVICE.search(credential)
+        return match.group(1).lower() if match else None
+
     def _api(self, body: bytes) -> None:
         target = self.target = self.headers.get("X-Amz-Target") or ""
+        if target and not target.startswith(_TARGET_PREFIXES):
+            self._aws_error(
+                400,
+                "UnknownOperationException",
+                f"{target} is not a Migration Hub operation (targets start with "
+                f"{' or '.join(_TARGET_PREFIXES)}); {_ONLY_MIGRATION_HUB}",
+            )
+            return
         content_type = self.headers.get("Content-Type")
         if content_type is None or content_type.split(";", 1)[0].strip().lower() != _JSON11:
             self._aws_error(
@@ -657,14 +712,6 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 "UnknownOperationException",
                 "the request has no X-Amz-Target header; name the operation there, e.g. "
                 f"X-Amz-Target: {_SAMPLE_TARGET}",
-            )
-            return
-        if not target.startswith(_TARGET_PREFIXES):
-            self._aws_error(
-                400,
-                "UnknownOperationException",
-                f"{target} is not a Migration Hub operation; targets start with "
-                f"{' or '.join(_TARGET_PREFIXES)}",
             )
             return
         try:
@@ -854,7 +901,9 @@ class MigrationHubServer:
         """An environment for a subprocess client (AWS CLI, SDKs) of this server.
 
         A copy of ``base`` (default ``os.environ``) without any ``AWS_*``
-        variable, plus: ``AWS_ENDPOINT_URL`` (this server), dummy credentials
+        variable, plus: ``AWS_ENDPOINT_URL_MIGRATION_HUB`` and
+        ``AWS_ENDPOINT_URL_MIGRATIONHUB_CONFIG`` (this server; every other
+        service keeps its usual endpoint), dummy credentials
         (``testing``/``testing``; a 12-digit ``access_key_id`` is the account
         the requests are made as), ``AWS_DEFAULT_REGION`` (``region``, default
         the fake's home region, else ``us-west-2``), no configuration files, no
@@ -872,7 +921,7 @@ class MigrationHubServer:
         env.update(
             {
                 "PATH": path,
-                "AWS_ENDPOINT_URL": self.endpoint_url,
+                **dict.fromkeys(ENDPOINT_VARIABLES.values(), self.endpoint_url),
                 "AWS_ACCESS_KEY_ID": access_key_id,
                 "AWS_SECRET_ACCESS_KEY": DUMMY_SECRET_ACCESS_KEY,
                 "AWS_DEFAULT_REGION": region,

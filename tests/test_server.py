@@ -48,6 +48,10 @@ SAMPLE_BODY = {
     "NextUpdateSeconds": 60,
 }
 README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+ONLY_MIGRATION_HUB = (
+    "this server fakes Migration Hub (mgh) and migrationhub-config only: point only those at it, with "
+    "AWS_ENDPOINT_URL_MIGRATION_HUB and AWS_ENDPOINT_URL_MIGRATIONHUB_CONFIG rather than AWS_ENDPOINT_URL"
+)
 
 
 def auth(region: str = "us-west-2", key: str = "testing") -> str:
@@ -252,10 +256,14 @@ def test_boto3_in_a_subprocess_reaches_both_services_with_its_region_and_account
 def test_client_env_points_a_subprocess_at_the_server_with_dummy_credentials(
     mhub_server: MigrationHubServer,
 ) -> None:
-    env = mhub_server.client_env(base={"PATH": "/bin", "AWS_PROFILE": "prod", "AWS_SESSION_TOKEN": "x", "HOME": "/h"})
+    env = mhub_server.client_env(base={
+        "PATH": "/bin", "AWS_PROFILE": "prod", "AWS_SESSION_TOKEN": "x", "HOME": "/h",
+        "AWS_ENDPOINT_URL": "http://elsewhere:4566",  # dropped: it would send every service somewhere
+    })
     assert mhub_server.endpoint_url == f"http://127.0.0.1:{mhub_server.port}"
     assert {k: v for k, v in env.items() if k.startswith("AWS_")} == {
-        "AWS_ENDPOINT_URL": mhub_server.endpoint_url,
+        "AWS_ENDPOINT_URL_MIGRATION_HUB": mhub_server.endpoint_url,
+        "AWS_ENDPOINT_URL_MIGRATIONHUB_CONFIG": mhub_server.endpoint_url,
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",
         "AWS_DEFAULT_REGION": "us-west-2",
@@ -268,6 +276,68 @@ def test_client_env_points_a_subprocess_at_the_server_with_dummy_credentials(
     assert env["HOME"] == "/h"
     assert env["PATH"].endswith("/bin") and env["PATH"] != "/bin"  # this Python's scripts first
     assert mhub_server.client_env(region="eu-west-1")["AWS_DEFAULT_REGION"] == "eu-west-1"
+
+
+def test_client_env_sends_only_migration_hub_to_the_server(
+    mhub_fake: Any, mhub_server: MigrationHubServer, aws_cli: List[str]
+) -> None:
+    # Endpoints as a subprocess's boto3 resolves them; no client here makes a call.
+    script = textwrap.dedent(
+        """
+        import json
+        import boto3
+
+        services = ["mgh", "migrationhub-config", "s3", "dynamodb", "discovery"]
+        print(json.dumps({s: boto3.client(s).meta.endpoint_url for s in services}))
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=mhub_server.client_env(), capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {
+        "mgh": mhub_server.endpoint_url,
+        "migrationhub-config": mhub_server.endpoint_url,
+        "s3": "https://s3.us-west-2.amazonaws.com",
+        "dynamodb": "https://dynamodb.us-west-2.amazonaws.com",
+        "discovery": "https://discovery.us-west-2.amazonaws.com",
+    }
+    # The AWS CLI reaches the fake for both services.
+    for command in (["mgh", "list-progress-update-streams"], ["migrationhub-config", "get-home-region"]):
+        ran = run_cli(aws_cli, mhub_server, *command)
+        assert (ran.returncode, ran.stderr) == (0, ""), command
+    assert [(c.service, c.operation) for c in mhub_fake.calls] == [
+        ("mgh", "ListProgressUpdateStreams"), ("migrationhub-config", "GetHomeRegion"),
+    ]
+
+
+def test_an_xml_service_s_sdk_reads_why_it_was_refused() -> None:
+    # No mhub_fake here: an S3 client in this process goes where it is told, this server.
+    import boto3
+
+    with MigrationHubServer(MigrationHubFake()) as server:
+        s3 = boto3.client(
+            "s3", endpoint_url=server.endpoint_url, region_name="us-west-2",
+            aws_access_key_id="testing", aws_secret_access_key="testing",
+        )
+        with pytest.raises(s3.exceptions.ClientError) as raised:
+            s3.put_object(Bucket="backups", Key="plan.json", Body=b"{}")
+        assert raised.value.response["Error"] == {
+            "Code": "UnknownOperationException",
+            "Message": "PUT /backups/plan.json is a request for the 's3' service (so says its signature's "
+            "credential scope); " + ONLY_MIGRATION_HUB,
+        }
+        # A presigned URL's scope is in its query string.
+        conn = connect(server)
+        conn.request("GET", "/backups/plan.json?X-Amz-Credential=testing%2F20240101%2Fus-west-2%2Fs3%2Faws4_request")
+        response = conn.getresponse()
+        assert (response.status, response.getheader("Content-Type")) == (400, "text/xml")
+        message = re.search(rb"<Message>(.*)</Message>", response.read())
+        assert message and message.group(1).decode() == (
+            "GET /backups/plan.json is a request for the 's3' service (so says its signature's "
+            "credential scope); " + ONLY_MIGRATION_HUB
+        )
+        conn.close()
 
 
 @pytest.mark.mhub_fake(home_region=None)
@@ -371,10 +441,29 @@ def error_of(response: Tuple[int, Dict[str, str], Any]) -> Tuple[int, str, str]:
             "ListTables", {}, {"X-Amz-Target": "DynamoDB_20120810.ListTables"},
             (
                 400, "UnknownOperationException",
-                "DynamoDB_20120810.ListTables is not a Migration Hub operation; targets start with "
-                "AWSMigrationHub. or AWSMigrationHubMultiAccountService.",
+                "DynamoDB_20120810.ListTables is not a Migration Hub operation (targets start with "
+                "AWSMigrationHub. or AWSMigrationHubMultiAccountService.); " + ONLY_MIGRATION_HUB,
             ),
             id="foreign-target",
+        ),
+        pytest.param(
+            "ListTables", {},
+            {"X-Amz-Target": "DynamoDB_20120810.ListTables", "Content-Type": "application/x-amz-json-1.0"},
+            (
+                400, "UnknownOperationException",
+                "DynamoDB_20120810.ListTables is not a Migration Hub operation (targets start with "
+                "AWSMigrationHub. or AWSMigrationHubMultiAccountService.); " + ONLY_MIGRATION_HUB,
+            ),
+            id="foreign-target-and-content-type",
+        ),
+        pytest.param(
+            "ListProgressUpdateStreams", {}, {"Authorization": auth().replace("/mgh/", "/dynamodb/")},
+            (
+                400, "UnknownOperationException",
+                "POST / is a request for the 'dynamodb' service (so says its signature's credential scope); "
+                + ONLY_MIGRATION_HUB,
+            ),
+            id="signed-for-another-service",
         ),
         pytest.param(
             "ListProgressUpdateStreams", {}, {"X-Amz-Target": ""},
