@@ -12,7 +12,11 @@ Python. Standard library only.
   headers go through unchanged: the fake reads region and account from the
   SigV4 ``Authorization`` header's credential scope. Signatures are not
   checked.
-* ``/mhub-api/...`` is the control API (see ``_ROUTES``).
+* ``/mhub-api/...`` is the control API (see ``_ROUTES``); its writes take
+  ``Content-Type: application/json`` only.
+* What only a web page sends is refused: a ``Host`` other than a loopback
+  name, the bound address or an allowed host (DNS rebinding), and a write
+  with a foreign ``Origin``.
 * Anything else gets an AWS-shaped JSON error (``{"__type", "Message"}``) and
   never takes the server down.
 
@@ -40,7 +44,7 @@ import time
 import traceback
 import uuid
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, FrozenSet, Iterable, List, Mapping, Optional, Tuple
 from urllib.parse import parse_qs, urlsplit
 from xml.sax.saxutils import escape as xml_escape
 
@@ -133,6 +137,27 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def host_name(value: str) -> str:
+    """The name in a ``Host`` header or an allowed host: no port, no brackets, lower case."""
+    name = value.strip()
+    if name.startswith("["):
+        name = name[1:].split("]", 1)[0]
+    elif name.count(":") == 1:
+        name = name.split(":", 1)[0]
+    name = name.rstrip(".").lower()
+    try:
+        return ipaddress.ip_address(name).compressed
+    except ValueError:
+        return name
+
+
+#: what a Host refusal lists as always answered
+_LOOPBACK_NAMES = "localhost, 127.0.0.1 (any 127.x.y.z) and [::1]"
+#: the methods that may change the fake; any other is a read
+_WRITES = frozenset({"POST", "PUT", "DELETE", "PATCH"})
+_HOST_CACHE_SIZE = 64
 
 
 def loopback_warning(host: str) -> Optional[str]:
@@ -632,6 +657,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         body = self._read_body()
         if body is None:
             return
+        if not self._from_a_client():
+            return
         parts = urlsplit(self.path)
         path = parts.path
         is_control = path.startswith(CONTROL_PREFIX) or path == CONTROL_PREFIX.rstrip("/")
@@ -660,6 +687,36 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 f"no such path: {self.command} {path}; Migration Hub requests are POST / with an "
                 f"X-Amz-Target header, and the control API is under {CONTROL_PREFIX}",
             )
+
+    def _from_a_client(self) -> bool:
+        """Refuse (403) what only a web page sends: a foreign Host or, on a write, a foreign Origin."""
+        owner = self.server.owner
+        hosts = self.headers.get_all("Host") or []  # none: not a browser, which always sends one
+        for host in hosts:
+            if not owner.accepts_host(host):
+                name = host_name(host)
+                self._aws_error(
+                    403,
+                    "ForbiddenException",
+                    f"Host {host!r} is not a name this server answers to: it answers "
+                    f"{owner._answered_hosts()}, so that a web page cannot reach it under a name of "
+                    f"its own; if {name!r} is yours, allow it with serve --allow-host {name} "
+                    f"(in Python: MigrationHubServer(..., allowed_hosts=[{name!r}]))",
+                )
+                return False
+        origin = self.headers.get("Origin")
+        if origin is not None and self.command in _WRITES:
+            own = {f"http://{h.strip().lower()}" for h in hosts}
+            if origin.strip().lower() not in own:
+                self._aws_error(
+                    403,
+                    "ForbiddenException",
+                    f"{self.command} {urlsplit(self.path).path} came from the web page at {origin!r}: "
+                    "this server takes no cross-site writes; send the request without an Origin "
+                    "header, as curl, the AWS CLI and the SDKs do",
+                )
+                return False
+        return True
 
     def _foreign(self, service: str, path: str) -> None:
         code = "UnknownOperationException"
@@ -750,6 +807,16 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                     f"no control API route {label}; GET {CONTROL_PREFIX} lists them",
                 )
             name, query_spec, body_spec = entry
+            if self.command in _WRITES:
+                content_type = self.headers.get("Content-Type")
+                if content_type is None or content_type.split(";", 1)[0].strip().lower() != _CONTROL_JSON:
+                    raise _ControlError(
+                        415,
+                        "UnsupportedMediaTypeException",
+                        f"{label}: Content-Type {content_type!r} is not accepted; control API writes "
+                        f"take Content-Type: {_CONTROL_JSON}, with or without a body "
+                        f"(curl: -H 'Content-Type: {_CONTROL_JSON}')",
+                    )
             query = self._query(label)
             _check_fields("query parameter", query, query_spec, label)
             fields = self._json_body(label, body)
@@ -829,6 +896,9 @@ class MigrationHubServer:
     ``fake`` is the :class:`MigrationHubFake` that answers; it need not be
     started (starting it only matters to clients in this process). Binds
     ``host`` (loopback by default) and ``port`` (0: an ephemeral port).
+    Requests are answered when their ``Host`` names a loopback address,
+    ``localhost``, the bound address or one of ``allowed_hosts`` (``"*"``:
+    any), whatever the port: a web page reaching it by DNS rebinding is not.
 
     Use it as a context manager, or with :meth:`start` and :meth:`stop`::
 
@@ -847,7 +917,20 @@ class MigrationHubServer:
         max_body: int = MAX_BODY,
         verbose: bool = False,
         answer: Optional[Answer] = None,
+        allowed_hosts: Iterable[str] = (),
     ) -> None:
+        hosts = allowed_hosts if isinstance(allowed_hosts, str) else list(allowed_hosts)
+        if isinstance(hosts, str) or not all(
+            isinstance(h, str) and h.strip() and not any(c in h for c in "/ \t@") for h in hosts
+        ):
+            raise MigrationHubFakeError(
+                "allowed_hosts must be a list of host names such as ['mhub.internal'] (no scheme), "
+                f"or ['*'] for any; got {allowed_hosts!r}."
+            )
+        #: Host names answered besides the loopback ones (and the bound address)
+        self.allowed_hosts: Tuple[str, ...] = tuple(host_name(h) for h in hosts)
+        self._accepted: FrozenSet[str] = frozenset()
+        self._host_verdicts: Dict[str, bool] = {}
         if not isinstance(port, int) or isinstance(port, bool) or not 0 <= port <= 65535:
             raise MigrationHubFakeError(f"port must be 0 (any free port) to 65535; got {port!r}.")
         if not timeout > 0:
@@ -934,6 +1017,20 @@ class MigrationHubServer:
         )
         return env
 
+    def accepts_host(self, value: str) -> bool:
+        """Whether a request with ``Host: value`` is answered (any port)."""
+        verdict = self._host_verdicts.get(value)
+        if verdict is None:
+            name = host_name(value)
+            verdict = is_loopback(name) or name in self._accepted or "*" in self._accepted
+            if len(self._host_verdicts) < _HOST_CACHE_SIZE:
+                self._host_verdicts[value] = verdict
+        return verdict
+
+    def _answered_hosts(self) -> str:
+        extra = sorted(self._accepted)
+        return f"{_LOOPBACK_NAMES}, {', '.join(extra)}" if extra else _LOOPBACK_NAMES
+
     def __repr__(self) -> str:
         where = self.endpoint_url if self._httpd is not None else "not started"
         return f"<MigrationHubServer {where} {self.fake!r}>"
@@ -952,6 +1049,12 @@ class MigrationHubServer:
             raise MigrationHubFakeError(f"Cannot listen on {host!r}: {error}.") from None
         self._closing = False
         self._httpd = _HTTPServer((host, port), family, self)
+        bound = host_name(self._httpd.server_name)
+        wildcard = bound in ("0.0.0.0", "::")
+        self._accepted = frozenset(self.allowed_hosts) | (
+            frozenset() if wildcard or is_loopback(bound) else {bound}
+        )
+        self._host_verdicts = {}
         self._httpd.socket.setblocking(False)
         self._wake = socket.socketpair()
         self._thread = threading.Thread(
