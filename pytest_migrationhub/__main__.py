@@ -35,6 +35,13 @@ def main(argv: Optional[List[str]] = None) -> int:
         "--port", type=int, default=0, help="port to listen on (default 0: any free port)"
     )
     serve_cmd.add_argument(
+        "--allow-host", action="append", default=[], metavar="NAME",
+        help=(
+            "answer requests whose Host header names NAME (any port), besides localhost, 127.0.0.1, "
+            "[::1] and the address listened on; repeatable; '*' answers any name"
+        ),
+    )
+    serve_cmd.add_argument(
         "--home-region", default="us-west-2",
         help="the account's home region (default us-west-2; 'none' leaves it unset)",
     )
@@ -80,7 +87,9 @@ def _serve(args: argparse.Namespace) -> int:
         try:
             # Never started: nothing in this process needs intercepting.
             fake = MigrationHubFake(home_region=home_region)
-            server = MigrationHubServer(fake, args.host, args.port, verbose=args.verbose).start()
+            server = MigrationHubServer(
+                fake, args.host, args.port, verbose=args.verbose, allowed_hosts=args.allow_host
+            ).start()
         except MigrationHubFakeError as error:
             print(f"error: {error}", file=sys.stderr)
             return 2

@@ -45,6 +45,8 @@ _HOME_REGION_RE = re.compile(r"^([a-z]+)-([a-z]+)-([0-9]+)\Z")
 _SCOPE_RE = re.compile(r"Credential=([^/,]*)/[^/,]*/([^/,]+)/")
 _ACCOUNT_RE = re.compile(r"^\d{12}\Z")
 _JSON_HEADERS = "application/x-amz-json-1.1"
+#: how HomeRegionNotSetException says to set a home region, for a client in the test's process
+IN_PROCESS_HOME_REGION_HINT = "in a test: mhub_fake.home_region = 'us-west-2'"
 
 Response = Tuple[int, Dict[str, str], bytes]
 
@@ -542,8 +544,20 @@ class MigrationHubFake:
 
     # --- the wire ---------------------------------------------------------
 
-    def handle(self, target: str, body: Union[bytes, str, None], headers: Mapping[str, str]) -> Response:
-        """Answer one AWS JSON 1.1 request: ``(status, headers, body)``."""
+    def handle(
+        self,
+        target: str,
+        body: Union[bytes, str, None],
+        headers: Mapping[str, str],
+        *,
+        home_region_hint: str = IN_PROCESS_HOME_REGION_HINT,
+    ) -> Response:
+        """Answer one AWS JSON 1.1 request: ``(status, headers, body)``.
+
+        ``home_region_hint`` ends HomeRegionNotSetException's message: how
+        whoever sent the request sets a home region (the server names its
+        control API route).
+        """
         op = self._catalog.by_target.get(target)
         if op is None:
             return _error_response(
@@ -567,7 +581,7 @@ class MigrationHubFake:
             about = self._abouts.setdefault(key, key)
             request = Request(self, account, op.name, params, op.page_size)
             try:
-                result = self._dispatch(op, handler, request, region)
+                result = self._dispatch(op, handler, request, region, home_region_hint)
             except ServiceError as error:
                 self._calls.append(Call(about, raw, error.code, error.message))
                 status = self._catalog.service_errors[op.service].get(error.code, 400)
@@ -578,7 +592,9 @@ class MigrationHubFake:
             self._calls.append(Call(about, keep))
         return 200, _headers(), json.dumps(result).encode()
 
-    def _dispatch(self, op: Operation, handler: Any, request: Request, region: str) -> Dict[str, Any]:
+    def _dispatch(
+        self, op: Operation, handler: Any, request: Request, region: str, home_region_hint: str
+    ) -> Dict[str, Any]:
         params, account = request.body, request.account
         # Injected faults stand for the service failing at its front door,
         # before it looks at the request.
@@ -609,7 +625,7 @@ class MigrationHubFake:
                 raise ServiceError(
                     "HomeRegionNotSetException",
                     f"{op.name}: no home region is set; set one with migrationhub-config "
-                    "CreateHomeRegionControl (in a test: mhub_fake.home_region = 'us-west-2')",
+                    f"CreateHomeRegionControl ({home_region_hint})",
                 )
             if region != home and not op.name.startswith(("Describe", "List")):
                 raise ServiceError(

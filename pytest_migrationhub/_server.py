@@ -12,7 +12,11 @@ Python. Standard library only.
   headers go through unchanged: the fake reads region and account from the
   SigV4 ``Authorization`` header's credential scope. Signatures are not
   checked.
-* ``/mhub-api/...`` is the control API (see ``_ROUTES``).
+* ``/mhub-api/...`` is the control API (see ``_ROUTES``); its writes take
+  ``Content-Type: application/json`` only.
+* What only a web page sends is refused: a ``Host`` other than a loopback
+  name, the bound address or an allowed host (DNS rebinding), and a write
+  with a foreign ``Origin``.
 * Anything else gets an AWS-shaped JSON error (``{"__type", "Message"}``) and
   never takes the server down.
 
@@ -24,6 +28,7 @@ the client. Stopping the server closes every connection at once.
 from __future__ import annotations
 
 import errno
+import functools
 import http.server
 import ipaddress
 import json
@@ -39,8 +44,9 @@ import time
 import traceback
 import uuid
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Dict, FrozenSet, Iterable, List, Mapping, Optional, Tuple
 from urllib.parse import parse_qs, urlsplit
+from xml.sax.saxutils import escape as xml_escape
 
 from . import __version__
 from ._errors import MigrationHubFakeError
@@ -60,6 +66,12 @@ DUMMY_ACCESS_KEY_ID = "testing"
 DUMMY_SECRET_ACCESS_KEY = "testing"
 #: the region of ``client_env()`` when the fake has no home region
 FALLBACK_REGION = "us-west-2"
+#: service -> the variable botocore, the AWS CLI and the SDKs read its endpoint from
+#: (AWS_ENDPOINT_URL_ + the service id, upper case, spaces and hyphens as underscores)
+ENDPOINT_VARIABLES = {
+    "mgh": "AWS_ENDPOINT_URL_MIGRATION_HUB",
+    "migrationhub-config": "AWS_ENDPOINT_URL_MIGRATIONHUB_CONFIG",
+}
 
 #: an oversized body up to this size is read and dropped so the connection stays usable
 _DRAIN_LIMIT = 16 << 20
@@ -69,6 +81,15 @@ _TARGET_PREFIXES = ("AWSMigrationHub.", "AWSMigrationHubMultiAccountService.")
 _DIGITS = re.compile(r"[0-9]+\Z")
 _HEX = re.compile(r"[0-9A-Fa-f]+\Z")
 _SAMPLE_TARGET = "AWSMigrationHub.NotifyMigrationTaskState"
+#: the SigV4 signing names of the two services (both sign as mgh)
+_OWN_SIGNING_NAMES = frozenset({"mgh", "migrationhub-config"})
+_SCOPE_SERVICE = re.compile(r"Credential=[^/,\s]*/[^/,\s]*/[^/,\s]*/([^/,\s]+)/")
+_ONLY_MIGRATION_HUB = (
+    "this server fakes Migration Hub (mgh) and migrationhub-config only: point only those at it, with "
+    f"{' and '.join(ENDPOINT_VARIABLES.values())} rather than AWS_ENDPOINT_URL"
+)
+#: how HomeRegionNotSetException tells a client of the server to set a home region
+HOME_REGION_HINT = 'on this server: PUT /mhub-api/home-region with {"home_region": "us-west-2"}'
 _ERROR_TYPES = {
     400: "BadRequestException",
     404: "UnknownOperationException",
@@ -116,6 +137,27 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def host_name(value: str) -> str:
+    """The name in a ``Host`` header or an allowed host: no port, no brackets, lower case."""
+    name = value.strip()
+    if name.startswith("["):
+        name = name[1:].split("]", 1)[0]
+    elif name.count(":") == 1:
+        name = name.split(":", 1)[0]
+    name = name.rstrip(".").lower()
+    try:
+        return ipaddress.ip_address(name).compressed
+    except ValueError:
+        return name
+
+
+#: what a Host refusal lists as always answered
+_LOOPBACK_NAMES = "localhost, 127.0.0.1 (any 127.x.y.z) and [::1]"
+#: the methods that may change the fake; any other is a read
+_WRITES = frozenset({"POST", "PUT", "DELETE", "PATCH"})
+_HOST_CACHE_SIZE = 64
 
 
 def loopback_warning(host: str) -> Optional[str]:
@@ -397,6 +439,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         # As BaseHTTPRequestHandler's, with every method routed here, and a
         # timeout answered with 408 unless it is a kept-alive connection idling.
         self.command = ""
+        self.target = ""
         self.request_version = self.default_request_version
         self.requestline = ""
         try:
@@ -449,8 +492,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             lines.append("Connection: close")
         head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "replace")
         # One write: headers and body in one segment, no Nagle/delayed-ACK stall.
+        if self.server.owner.verbose:  # before the answer: the client reads it after the log line
+            self._log_answer(status, body)
         self.wfile.write(head if self.command == "HEAD" else head + body)
-        self.log_request(status, len(body))
 
     def _aws_error(self, status: int, code: str, message: str, extra: Optional[Dict[str, str]] = None) -> None:
         headers = {"x-amzn-RequestId": _request_id(), "Content-Type": _JSON11, **(extra or {})}
@@ -467,6 +511,19 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def version_string(self) -> str:
         return self.server_version
+
+    def _log_answer(self, status: int, body: bytes) -> None:
+        # "127.0.0.1 - POST / AWSMigrationHub.NotifyMigrationTaskState 400 ThrottlingException"
+        parts = [self.command or "-", self.path if self.command else "-"]
+        if self.target:
+            parts.append(self.target)
+        parts.append(str(status))
+        if status >= 400:
+            try:
+                parts.append(str(json.loads(body)["__type"]))
+            except (ValueError, KeyError, TypeError):
+                pass
+        self.log_message("%s", " ".join(parts))
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (http.server's name)
         if self.server.owner.verbose:
@@ -600,7 +657,16 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         body = self._read_body()
         if body is None:
             return
-        path = urlsplit(self.path).path
+        if not self._from_a_client():
+            return
+        parts = urlsplit(self.path)
+        path = parts.path
+        is_control = path.startswith(CONTROL_PREFIX) or path == CONTROL_PREFIX.rstrip("/")
+        if not is_control:
+            service = self._signed_for(parts.query)
+            if service is not None and service not in _OWN_SIGNING_NAMES:
+                self._foreign(service, path)
+                return
         if path == "/":
             if self.command != "POST":
                 self._aws_error(
@@ -612,7 +678,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 )
                 return
             self._api(body)
-        elif path.startswith(CONTROL_PREFIX) or path == CONTROL_PREFIX.rstrip("/"):
+        elif is_control:
             self._control(path[len(CONTROL_PREFIX):], body)
         else:
             self._aws_error(
@@ -622,7 +688,74 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 f"X-Amz-Target header, and the control API is under {CONTROL_PREFIX}",
             )
 
+    def _from_a_client(self) -> bool:
+        """Refuse (403) what only a web page sends: a foreign Host or, on a write, a foreign Origin."""
+        owner = self.server.owner
+        hosts = self.headers.get_all("Host") or []  # none: not a browser, which always sends one
+        for host in hosts:
+            if not owner.accepts_host(host):
+                name = host_name(host)
+                self._aws_error(
+                    403,
+                    "ForbiddenException",
+                    f"Host {host!r} is not a name this server answers to: it answers "
+                    f"{owner._answered_hosts()}, so that a web page cannot reach it under a name of "
+                    f"its own; if {name!r} is yours, allow it with serve --allow-host {name} "
+                    f"(in Python: MigrationHubServer(..., allowed_hosts=[{name!r}]))",
+                )
+                return False
+        origin = self.headers.get("Origin")
+        if origin is not None and self.command in _WRITES:
+            own = {f"http://{h.strip().lower()}" for h in hosts}
+            if origin.strip().lower() not in own:
+                self._aws_error(
+                    403,
+                    "ForbiddenException",
+                    f"{self.command} {urlsplit(self.path).path} came from the web page at {origin!r}: "
+                    "this server takes no cross-site writes; send the request without an Origin "
+                    "header, as curl, the AWS CLI and the SDKs do",
+                )
+                return False
+        return True
+
+    def _foreign(self, service: str, path: str) -> None:
+        code = "UnknownOperationException"
+        message = (
+            f"{self.command} {path} is a request for the {service!r} service (so says its "
+            f"signature's credential scope); {_ONLY_MIGRATION_HUB}"
+        )
+        content_type = (self.headers.get("Content-Type") or "").lower()
+        if self.headers.get("X-Amz-Target") or content_type.startswith("application/x-amz-json"):
+            self._aws_error(400, code, message)
+            return
+        # An XML service (S3, the query protocol): an error its SDK can read.
+        xml = (
+            f"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ErrorResponse><Error><Code>{code}</Code>"
+            f"<Message>{xml_escape(message)}</Message></Error><RequestId>{_request_id()}</RequestId>"
+            "</ErrorResponse>"
+        ).encode()
+        self._respond(400, {"Content-Type": "text/xml"}, xml)
+
+    def _signed_for(self, query: str) -> Optional[str]:
+        """The service a SigV4 signature names (header or presigned URL), if any."""
+        credential = self.headers.get("Authorization") or ""
+        if "/mgh/aws4_request" in credential:
+            return "mgh"  # what every SDK signs with: no need for the pattern
+        if "X-Amz-Credential=" in query:
+            credential += " Credential=" + parse_qs(query).get("X-Amz-Credential", [""])[0]
+        match = _SCOPE_SERVICE.search(credential)
+        return match.group(1).lower() if match else None
+
     def _api(self, body: bytes) -> None:
+        target = self.target = self.headers.get("X-Amz-Target") or ""
+        if target and not target.startswith(_TARGET_PREFIXES):
+            self._aws_error(
+                400,
+                "UnknownOperationException",
+                f"{target} is not a Migration Hub operation (targets start with "
+                f"{' or '.join(_TARGET_PREFIXES)}); {_ONLY_MIGRATION_HUB}",
+            )
+            return
         content_type = self.headers.get("Content-Type")
         if content_type is None or content_type.split(";", 1)[0].strip().lower() != _JSON11:
             self._aws_error(
@@ -632,21 +765,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 f"send Content-Type: {_JSON11}",
             )
             return
-        target = self.headers.get("X-Amz-Target")
         if not target:
             self._aws_error(
                 400,
                 "UnknownOperationException",
                 "the request has no X-Amz-Target header; name the operation there, e.g. "
                 f"X-Amz-Target: {_SAMPLE_TARGET}",
-            )
-            return
-        if not target.startswith(_TARGET_PREFIXES):
-            self._aws_error(
-                400,
-                "UnknownOperationException",
-                f"{target} is not a Migration Hub operation; targets start with "
-                f"{' or '.join(_TARGET_PREFIXES)}",
             )
             return
         try:
@@ -685,6 +809,16 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                     f"no control API route {label}; GET {CONTROL_PREFIX} lists them",
                 )
             name, query_spec, body_spec = entry
+            if self.command in _WRITES:
+                content_type = self.headers.get("Content-Type")
+                if content_type is None or content_type.split(";", 1)[0].strip().lower() != _CONTROL_JSON:
+                    raise _ControlError(
+                        415,
+                        "UnsupportedMediaTypeException",
+                        f"{label}: Content-Type {content_type!r} is not accepted; control API writes "
+                        f"take Content-Type: {_CONTROL_JSON}, with or without a body "
+                        f"(curl: -H 'Content-Type: {_CONTROL_JSON}')",
+                    )
             query = self._query(label)
             _check_fields("query parameter", query, query_spec, label)
             fields = self._json_body(label, body)
@@ -764,6 +898,9 @@ class MigrationHubServer:
     ``fake`` is the :class:`MigrationHubFake` that answers; it need not be
     started (starting it only matters to clients in this process). Binds
     ``host`` (loopback by default) and ``port`` (0: an ephemeral port).
+    Requests are answered when their ``Host`` names a loopback address,
+    ``localhost``, the bound address or one of ``allowed_hosts`` (``"*"``:
+    any), whatever the port: a web page reaching it by DNS rebinding is not.
 
     Use it as a context manager, or with :meth:`start` and :meth:`stop`::
 
@@ -782,7 +919,20 @@ class MigrationHubServer:
         max_body: int = MAX_BODY,
         verbose: bool = False,
         answer: Optional[Answer] = None,
+        allowed_hosts: Iterable[str] = (),
     ) -> None:
+        hosts = allowed_hosts if isinstance(allowed_hosts, str) else list(allowed_hosts)
+        if isinstance(hosts, str) or not all(
+            isinstance(h, str) and h.strip() and not any(c in h for c in "/ \t@") for h in hosts
+        ):
+            raise MigrationHubFakeError(
+                "allowed_hosts must be a list of host names such as ['mhub.internal'] (no scheme), "
+                f"or ['*'] for any; got {allowed_hosts!r}."
+            )
+        #: Host names answered besides the loopback ones (and the bound address)
+        self.allowed_hosts: Tuple[str, ...] = tuple(host_name(h) for h in hosts)
+        self._accepted: FrozenSet[str] = frozenset()
+        self._host_verdicts: Dict[str, bool] = {}
         if not isinstance(port, int) or isinstance(port, bool) or not 0 <= port <= 65535:
             raise MigrationHubFakeError(f"port must be 0 (any free port) to 65535; got {port!r}.")
         if not timeout > 0:
@@ -792,7 +942,9 @@ class MigrationHubServer:
         self.max_body = int(max_body)
         self.verbose = verbose
         #: answers one API request: (target, body, headers) -> (status, headers, body)
-        self.answer: Answer = answer if answer is not None else fake.handle
+        self.answer: Answer = (
+            answer if answer is not None else functools.partial(fake.handle, home_region_hint=HOME_REGION_HINT)
+        )
         self.control = _Control(fake)
         self._requested = (host, port)
         self._lock = threading.Lock()
@@ -834,7 +986,9 @@ class MigrationHubServer:
         """An environment for a subprocess client (AWS CLI, SDKs) of this server.
 
         A copy of ``base`` (default ``os.environ``) without any ``AWS_*``
-        variable, plus: ``AWS_ENDPOINT_URL`` (this server), dummy credentials
+        variable, plus: ``AWS_ENDPOINT_URL_MIGRATION_HUB`` and
+        ``AWS_ENDPOINT_URL_MIGRATIONHUB_CONFIG`` (this server; every other
+        service keeps its usual endpoint), dummy credentials
         (``testing``/``testing``; a 12-digit ``access_key_id`` is the account
         the requests are made as), ``AWS_DEFAULT_REGION`` (``region``, default
         the fake's home region, else ``us-west-2``), no configuration files, no
@@ -852,7 +1006,7 @@ class MigrationHubServer:
         env.update(
             {
                 "PATH": path,
-                "AWS_ENDPOINT_URL": self.endpoint_url,
+                **dict.fromkeys(ENDPOINT_VARIABLES.values(), self.endpoint_url),
                 "AWS_ACCESS_KEY_ID": access_key_id,
                 "AWS_SECRET_ACCESS_KEY": DUMMY_SECRET_ACCESS_KEY,
                 "AWS_DEFAULT_REGION": region,
@@ -864,6 +1018,20 @@ class MigrationHubServer:
             }
         )
         return env
+
+    def accepts_host(self, value: str) -> bool:
+        """Whether a request with ``Host: value`` is answered (any port)."""
+        verdict = self._host_verdicts.get(value)
+        if verdict is None:
+            name = host_name(value)
+            verdict = is_loopback(name) or name in self._accepted or "*" in self._accepted
+            if len(self._host_verdicts) < _HOST_CACHE_SIZE:
+                self._host_verdicts[value] = verdict
+        return verdict
+
+    def _answered_hosts(self) -> str:
+        extra = sorted(self._accepted)
+        return f"{_LOOPBACK_NAMES}, {', '.join(extra)}" if extra else _LOOPBACK_NAMES
 
     def __repr__(self) -> str:
         where = self.endpoint_url if self._httpd is not None else "not started"
@@ -883,6 +1051,12 @@ class MigrationHubServer:
             raise MigrationHubFakeError(f"Cannot listen on {host!r}: {error}.") from None
         self._closing = False
         self._httpd = _HTTPServer((host, port), family, self)
+        bound = host_name(self._httpd.server_name)
+        wildcard = bound in ("0.0.0.0", "::")
+        self._accepted = frozenset(self.allowed_hosts) | (
+            frozenset() if wildcard or is_loopback(bound) else {bound}
+        )
+        self._host_verdicts = {}
         self._httpd.socket.setblocking(False)
         self._wake = socket.socketpair()
         self._thread = threading.Thread(

@@ -14,6 +14,7 @@ import importlib.util
 import json
 import queue
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -48,6 +49,10 @@ SAMPLE_BODY = {
     "NextUpdateSeconds": 60,
 }
 README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+ONLY_MIGRATION_HUB = (
+    "this server fakes Migration Hub (mgh) and migrationhub-config only: point only those at it, with "
+    "AWS_ENDPOINT_URL_MIGRATION_HUB and AWS_ENDPOINT_URL_MIGRATIONHUB_CONFIG rather than AWS_ENDPOINT_URL"
+)
 
 
 def auth(region: str = "us-west-2", key: str = "testing") -> str:
@@ -91,11 +96,16 @@ def api(
             conn.close()
 
 
-def control(server: MigrationHubServer, method: str, route: str, body: Any = None) -> Tuple[int, Any]:
+def control(
+    server: MigrationHubServer, method: str, route: str, body: Any = None, headers: Optional[Dict[str, str]] = None
+) -> Tuple[int, Any]:
+    """One control API request, with ``Content-Type: application/json`` on writes as the README says."""
     conn = connect(server)
     try:
         payload = None if body is None else (body if isinstance(body, (bytes, str)) else json.dumps(body))
-        conn.request(method, CONTROL_PREFIX + route, body=payload)
+        sent = {} if method == "GET" else {"Content-Type": "application/json"}
+        sent.update(headers or {})
+        conn.request(method, CONTROL_PREFIX + route, body=payload, headers=sent)
         response = conn.getresponse()
         assert response.getheader("Content-Type") == "application/json"
         return response.status, json.loads(response.read())
@@ -252,10 +262,14 @@ def test_boto3_in_a_subprocess_reaches_both_services_with_its_region_and_account
 def test_client_env_points_a_subprocess_at_the_server_with_dummy_credentials(
     mhub_server: MigrationHubServer,
 ) -> None:
-    env = mhub_server.client_env(base={"PATH": "/bin", "AWS_PROFILE": "prod", "AWS_SESSION_TOKEN": "x", "HOME": "/h"})
+    env = mhub_server.client_env(base={
+        "PATH": "/bin", "AWS_PROFILE": "prod", "AWS_SESSION_TOKEN": "x", "HOME": "/h",
+        "AWS_ENDPOINT_URL": "http://elsewhere:4566",  # dropped: it would send every service somewhere
+    })
     assert mhub_server.endpoint_url == f"http://127.0.0.1:{mhub_server.port}"
     assert {k: v for k, v in env.items() if k.startswith("AWS_")} == {
-        "AWS_ENDPOINT_URL": mhub_server.endpoint_url,
+        "AWS_ENDPOINT_URL_MIGRATION_HUB": mhub_server.endpoint_url,
+        "AWS_ENDPOINT_URL_MIGRATIONHUB_CONFIG": mhub_server.endpoint_url,
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",
         "AWS_DEFAULT_REGION": "us-west-2",
@@ -268,6 +282,68 @@ def test_client_env_points_a_subprocess_at_the_server_with_dummy_credentials(
     assert env["HOME"] == "/h"
     assert env["PATH"].endswith("/bin") and env["PATH"] != "/bin"  # this Python's scripts first
     assert mhub_server.client_env(region="eu-west-1")["AWS_DEFAULT_REGION"] == "eu-west-1"
+
+
+def test_client_env_sends_only_migration_hub_to_the_server(
+    mhub_fake: Any, mhub_server: MigrationHubServer, aws_cli: List[str]
+) -> None:
+    # Endpoints as a subprocess's boto3 resolves them; no client here makes a call.
+    script = textwrap.dedent(
+        """
+        import json
+        import boto3
+
+        services = ["mgh", "migrationhub-config", "s3", "dynamodb", "discovery"]
+        print(json.dumps({s: boto3.client(s).meta.endpoint_url for s in services}))
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=mhub_server.client_env(), capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {
+        "mgh": mhub_server.endpoint_url,
+        "migrationhub-config": mhub_server.endpoint_url,
+        "s3": "https://s3.us-west-2.amazonaws.com",
+        "dynamodb": "https://dynamodb.us-west-2.amazonaws.com",
+        "discovery": "https://discovery.us-west-2.amazonaws.com",
+    }
+    # The AWS CLI reaches the fake for both services.
+    for command in (["mgh", "list-progress-update-streams"], ["migrationhub-config", "get-home-region"]):
+        ran = run_cli(aws_cli, mhub_server, *command)
+        assert (ran.returncode, ran.stderr) == (0, ""), command
+    assert [(c.service, c.operation) for c in mhub_fake.calls] == [
+        ("mgh", "ListProgressUpdateStreams"), ("migrationhub-config", "GetHomeRegion"),
+    ]
+
+
+def test_an_xml_service_s_sdk_reads_why_it_was_refused() -> None:
+    # No mhub_fake here: an S3 client in this process goes where it is told, this server.
+    import boto3
+
+    with MigrationHubServer(MigrationHubFake()) as server:
+        s3 = boto3.client(
+            "s3", endpoint_url=server.endpoint_url, region_name="us-west-2",
+            aws_access_key_id="testing", aws_secret_access_key="testing",
+        )
+        with pytest.raises(s3.exceptions.ClientError) as raised:
+            s3.put_object(Bucket="backups", Key="plan.json", Body=b"{}")
+        assert raised.value.response["Error"] == {
+            "Code": "UnknownOperationException",
+            "Message": "PUT /backups/plan.json is a request for the 's3' service (so says its signature's "
+            "credential scope); " + ONLY_MIGRATION_HUB,
+        }
+        # A presigned URL's scope is in its query string.
+        conn = connect(server)
+        conn.request("GET", "/backups/plan.json?X-Amz-Credential=testing%2F20240101%2Fus-west-2%2Fs3%2Faws4_request")
+        response = conn.getresponse()
+        assert (response.status, response.getheader("Content-Type")) == (400, "text/xml")
+        message = re.search(rb"<Message>(.*)</Message>", response.read())
+        assert message and message.group(1).decode() == (
+            "GET /backups/plan.json is a request for the 's3' service (so says its signature's "
+            "credential scope); " + ONLY_MIGRATION_HUB
+        )
+        conn.close()
 
 
 @pytest.mark.mhub_fake(home_region=None)
@@ -371,10 +447,29 @@ def error_of(response: Tuple[int, Dict[str, str], Any]) -> Tuple[int, str, str]:
             "ListTables", {}, {"X-Amz-Target": "DynamoDB_20120810.ListTables"},
             (
                 400, "UnknownOperationException",
-                "DynamoDB_20120810.ListTables is not a Migration Hub operation; targets start with "
-                "AWSMigrationHub. or AWSMigrationHubMultiAccountService.",
+                "DynamoDB_20120810.ListTables is not a Migration Hub operation (targets start with "
+                "AWSMigrationHub. or AWSMigrationHubMultiAccountService.); " + ONLY_MIGRATION_HUB,
             ),
             id="foreign-target",
+        ),
+        pytest.param(
+            "ListTables", {},
+            {"X-Amz-Target": "DynamoDB_20120810.ListTables", "Content-Type": "application/x-amz-json-1.0"},
+            (
+                400, "UnknownOperationException",
+                "DynamoDB_20120810.ListTables is not a Migration Hub operation (targets start with "
+                "AWSMigrationHub. or AWSMigrationHubMultiAccountService.); " + ONLY_MIGRATION_HUB,
+            ),
+            id="foreign-target-and-content-type",
+        ),
+        pytest.param(
+            "ListProgressUpdateStreams", {}, {"Authorization": auth().replace("/mgh/", "/dynamodb/")},
+            (
+                400, "UnknownOperationException",
+                "POST / is a request for the 'dynamodb' service (so says its signature's credential scope); "
+                + ONLY_MIGRATION_HUB,
+            ),
+            id="signed-for-another-service",
         ),
         pytest.param(
             "ListProgressUpdateStreams", {}, {"X-Amz-Target": ""},
@@ -444,7 +539,7 @@ def test_a_body_over_the_limit_gets_413_and_the_connection_stays_usable(
 
 def test_a_huge_declared_body_is_refused_at_once(mhub_server: MigrationHubServer) -> None:
     head = (
-        "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-amz-json-1.1\r\n"
+        "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-amz-json-1.1\r\n"
         "X-Amz-Target: AWSMigrationHub.ListProgressUpdateStreams\r\nContent-Length: {}\r\n{}\r\n"
     )
     # Without sending the body, the server answers and closes.
@@ -458,7 +553,7 @@ def test_a_huge_declared_body_is_refused_at_once(mhub_server: MigrationHubServer
 
 def test_chunked_bodies_are_read_and_limited(mhub_fake: Any, mhub_server: MigrationHubServer) -> None:
     head = (
-        "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-amz-json-1.1\r\n"
+        "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-amz-json-1.1\r\n"
         "X-Amz-Target: AWSMigrationHub.CreateProgressUpdateStream\r\nTransfer-Encoding: chunked\r\n"
         f"Authorization: {auth()}\r\nConnection: close\r\n\r\n"
     ).encode()
@@ -564,7 +659,7 @@ def test_unknown_paths_and_methods(mhub_server: MigrationHubServer, method: str,
 
 
 def test_head_gets_headers_only(mhub_server: MigrationHubServer) -> None:
-    status, headers, body = parse_raw(raw(mhub_server, b"HEAD / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
+    status, headers, body = parse_raw(raw(mhub_server, b"HEAD / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"))
     assert (status, body) == (405, None)
     assert int(headers["Content-Length"]) > 0
 
@@ -602,7 +697,7 @@ def test_a_client_that_sends_nothing_gets_408_and_blocks_nobody(quick_server: Mi
 def test_an_idle_kept_alive_connection_is_closed_silently(quick_server: MigrationHubServer) -> None:
     with socket.create_connection((quick_server.host, quick_server.port), timeout=5) as sock:
         sock.sendall(
-            b"POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-amz-json-1.1\r\n"
+            b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-amz-json-1.1\r\n"
             b"X-Amz-Target: AWSMigrationHub.ListProgressUpdateStreams\r\nContent-Length: 2\r\n\r\n{}"
         )
         received = b""
@@ -886,6 +981,43 @@ def test_the_marker_configures_what_the_server_answers(mhub_fake: Any, mhub_serv
     assert api(mhub_server, "GetHomeRegion", prefix="AWSMigrationHubMultiAccountService")[2] == {}
 
 
+@pytest.mark.mhub_fake(home_region=None)
+def test_a_missing_home_region_names_the_control_api_route_over_http(
+    mhub_fake: Any, mhub_server: MigrationHubServer, aws_cli: List[str]
+) -> None:
+    # In-process, the hint names mhub_fake.home_region (tests/test_operations.py); over HTTP, the route.
+    assert error_of(api(mhub_server, "ListProgressUpdateStreams")) == (
+        400, "HomeRegionNotSetException",
+        "ListProgressUpdateStreams: no home region is set; set one with migrationhub-config "
+        'CreateHomeRegionControl (on this server: PUT /mhub-api/home-region with {"home_region": "us-west-2"})',
+    )
+    done = run_cli(aws_cli, mhub_server, "mgh", "list-progress-update-streams")
+    assert done.stderr.strip() == (
+        "An error occurred (HomeRegionNotSetException) when calling the ListProgressUpdateStreams operation: "
+        "ListProgressUpdateStreams: no home region is set; set one with migrationhub-config "
+        'CreateHomeRegionControl (on this server: PUT /mhub-api/home-region with {"home_region": "us-west-2"})'
+    )
+    # What the hint says to do works.
+    assert control(mhub_server, "PUT", "home-region", {"home_region": "us-west-2"})[0] == 200
+    assert api(mhub_server, "ListProgressUpdateStreams")[0] == 200
+
+
+def test_verbose_logs_name_the_operation_and_the_status(capsys: pytest.CaptureFixture[str]) -> None:
+    with MigrationHubServer(MigrationHubFake(), verbose=True) as server:
+        api(server, "CreateProgressUpdateStream", {"ProgressUpdateStreamName": STREAM})
+        api(server, "ImportMigrationTask", {"ProgressUpdateStream": "nope", "MigrationTaskName": TASK})
+        api(server, "ListProgressUpdateStreams", {}, headers={"Content-Type": "text/plain"})
+        control(server, "GET", f"task?stream={STREAM}&task=nope")
+        control(server, "GET", "streams")
+    assert capsys.readouterr().err.splitlines() == [
+        "127.0.0.1 - POST / AWSMigrationHub.CreateProgressUpdateStream 200",
+        "127.0.0.1 - POST / AWSMigrationHub.ImportMigrationTask 400 ResourceNotFoundException",
+        "127.0.0.1 - POST / AWSMigrationHub.ListProgressUpdateStreams 415 UnsupportedMediaTypeException",
+        f"127.0.0.1 - GET /mhub-api/task?stream={STREAM}&task=nope 400 MigrationHubFakeError",
+        "127.0.0.1 - GET /mhub-api/streams 200",
+    ]
+
+
 # --- python -m pytest_migrationhub serve -----------------------------------------------------
 
 LISTENING = re.compile(r"^Migration Hub fake listening on (http://127\.0\.0\.1:(\d+))$")
@@ -1002,3 +1134,196 @@ def test_the_readme_s_task_example_is_what_the_control_api_answers(
     mhub_fake.add_task(STREAM, TASK)
     assert api(mhub_server, "NotifyMigrationTaskState", SAMPLE_BODY)[0] == 200
     assert control(mhub_server, "GET", f"task?stream={STREAM}&task={TASK}") == (200, json.loads(example))
+
+
+# --- what a web page cannot do ----------------------------------------------------------------
+
+
+def send(
+    server: MigrationHubServer, method: str, path: str, body: Any = None, headers: Optional[Dict[str, str]] = None
+) -> Tuple[int, Any]:
+    """One request with exactly these headers (http.client adds Host unless one is given)."""
+    conn = connect(server)
+    try:
+        sent = dict(headers or {})
+        conn.putrequest(method, path, skip_host="Host" in sent, skip_accept_encoding=True)
+        payload = b"" if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
+        for name, value in sent.items():
+            conn.putheader(name, value)
+        conn.putheader("Content-Length", str(len(payload)))
+        conn.endheaders(payload)
+        response = conn.getresponse()
+        data = response.read()
+        return response.status, json.loads(data) if data else None
+    finally:
+        conn.close()
+
+
+def host_refusal(host: str, name: str, answered: str = "localhost, 127.0.0.1 (any 127.x.y.z) and [::1]") -> Tuple[int, Any]:
+    return 403, {
+        "__type": "ForbiddenException",
+        "Message": (
+            f"Host {host!r} is not a name this server answers to: it answers {answered}, so that a web "
+            f"page cannot reach it under a name of its own; if {name!r} is yours, allow it with serve "
+            f"--allow-host {name} (in Python: MigrationHubServer(..., allowed_hosts=[{name!r}]))"
+        ),
+    }
+
+
+NOTIFY_HEADERS = {"Content-Type": JSON11, "X-Amz-Target": "AWSMigrationHub.CreateProgressUpdateStream"}
+
+
+def test_a_foreign_host_is_refused_everywhere(mhub_fake: Any, mhub_server: MigrationHubServer) -> None:
+    # A DNS-rebinding page reaches 127.0.0.1 under its own name, which its browser sends as Host.
+    rebound = {"Host": f"attacker.example:{mhub_server.port}"}
+    assert send(mhub_server, "POST", "/mhub-api/reset", {}, {**rebound, "Content-Type": "application/json"}) == (
+        host_refusal(f"attacker.example:{mhub_server.port}", "attacker.example")
+    )
+    assert send(mhub_server, "GET", "/mhub-api/calls", None, rebound)[0] == 403
+    assert send(mhub_server, "POST", "/", {"ProgressUpdateStreamName": STREAM}, {**NOTIFY_HEADERS, **rebound})[0] == 403
+    assert send(mhub_server, "GET", "/mhub-api/", None, {"Host": "Attacker.Example."}) == (
+        host_refusal("Attacker.Example.", "attacker.example")
+    )
+    assert mhub_fake.calls == [] and mhub_fake.streams == []
+    assert still_serving(mhub_server)
+
+
+@pytest.mark.parametrize(
+    "host", ["127.0.0.1", "127.0.0.1:1", "localhost", "LOCALHOST.:8080", "127.9.8.7:5000", "[::1]", "[::1]:5000", None]
+)
+def test_loopback_hosts_with_any_port_are_answered(mhub_server: MigrationHubServer, host: Optional[str]) -> None:
+    if host is None:  # HTTP/1.0 without Host: not a browser
+        status, _, body = parse_raw(raw(mhub_server, b"GET /mhub-api/streams HTTP/1.0\r\n\r\n"))
+    else:
+        status, body = send(mhub_server, "GET", "/mhub-api/streams", None, {"Host": host})
+    assert (status, body) == (200, {"streams": []})
+
+
+def test_allowed_hosts_add_names_and_a_star_answers_any(mhub_fake: Any) -> None:
+    with MigrationHubServer(mhub_fake, allowed_hosts=["MHub.test", "[fd00::1]"]) as server:
+        for host in ("mhub.test", "mhub.test:80", "[fd00::1]:5000", "localhost"):
+            assert send(server, "GET", "/mhub-api/streams", None, {"Host": host})[0] == 200, host
+        assert send(server, "GET", "/mhub-api/streams", None, {"Host": "other.test"}) == host_refusal(
+            "other.test", "other.test", "localhost, 127.0.0.1 (any 127.x.y.z) and [::1], fd00::1, mhub.test"
+        )
+    with MigrationHubServer(mhub_fake, allowed_hosts=["*"]) as server:
+        assert send(server, "GET", "/mhub-api/streams", None, {"Host": "anything.example"})[0] == 200
+    for bad in ("http://mhub.test", "", "mhub test", "mhub.test/"):
+        with pytest.raises(MigrationHubFakeError) as raised:
+            MigrationHubServer(mhub_fake, allowed_hosts=[bad])
+        assert str(raised.value) == (
+            "allowed_hosts must be a list of host names such as ['mhub.internal'] (no scheme), "
+            f"or ['*'] for any; got [{bad!r}]."
+        )
+    with pytest.raises(MigrationHubFakeError, match=r"got 'mhub.test'\.$"):
+        MigrationHubServer(mhub_fake, allowed_hosts="mhub.test")
+
+
+def test_off_loopback_the_bound_address_is_answered(mhub_fake: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Binding a non-loopback address is off limits here: make no address count as loopback.
+    import pytest_migrationhub._server as server_module
+
+    monkeypatch.setattr(server_module, "is_loopback", lambda host: False)
+    with MigrationHubServer(mhub_fake) as server:
+        assert send(server, "GET", "/mhub-api/streams", None, {"Host": f"127.0.0.1:{server.port}"})[0] == 200
+        assert send(server, "GET", "/mhub-api/streams", None, {"Host": "mhub.test"})[0] == 403
+
+
+def origin_refusal(method: str, path: str, origin: str) -> Tuple[int, Any]:
+    return 403, {
+        "__type": "ForbiddenException",
+        "Message": (
+            f"{method} {path} came from the web page at {origin!r}: this server takes no cross-site "
+            "writes; send the request without an Origin header, as curl, the AWS CLI and the SDKs do"
+        ),
+    }
+
+
+def test_a_cross_site_write_is_refused(mhub_fake: Any, mhub_server: MigrationHubServer) -> None:
+    page = {"Origin": "https://example.com", "Content-Type": "application/json"}
+    assert send(mhub_server, "POST", "/mhub-api/tasks", {"stream": STREAM, "task": TASK}, page) == (
+        origin_refusal("POST", "/mhub-api/tasks", "https://example.com")
+    )
+    assert send(mhub_server, "DELETE", "/mhub-api/faults", None, {**page, "Origin": "null"}) == (
+        origin_refusal("DELETE", "/mhub-api/faults", "null")
+    )
+    assert send(
+        mhub_server, "POST", "/", {"ProgressUpdateStreamName": STREAM}, {**NOTIFY_HEADERS, "Origin": "https://example.com"}
+    ) == origin_refusal("POST", "/", "https://example.com")
+    assert mhub_fake.calls == [] and mhub_fake.tasks() == []
+    # The server's own origin may write; anyone may read (without CORS headers, a page cannot see it).
+    own = {"Origin": f"http://127.0.0.1:{mhub_server.port}", "Content-Type": "application/json"}
+    assert send(mhub_server, "POST", "/mhub-api/streams", {"name": STREAM}, own) == (200, {})
+    assert send(mhub_server, "GET", "/mhub-api/streams", None, {"Origin": "https://example.com"}) == (
+        200, {"streams": [STREAM]}
+    )
+
+
+@pytest.mark.parametrize(
+    ("content_type", "shown"),
+    [
+        ("text/plain", "'text/plain'"),
+        ("application/x-www-form-urlencoded", "'application/x-www-form-urlencoded'"),
+        ("multipart/form-data; boundary=x", "'multipart/form-data; boundary=x'"),
+        (None, "None"),
+    ],
+)
+def test_a_control_write_needs_json(
+    mhub_fake: Any, mhub_server: MigrationHubServer, content_type: Optional[str], shown: str
+) -> None:
+    # What a page can send cross-site without a preflight: a simple content type, or none at all.
+    headers = {} if content_type is None else {"Content-Type": content_type}
+    mhub_fake.add_stream(STREAM)
+    for method, route, body in (("POST", "reset", None), ("POST", "tasks", {"stream": STREAM, "task": TASK})):
+        assert send(mhub_server, method, CONTROL_PREFIX + route, body, headers) == (415, {
+            "__type": "UnsupportedMediaTypeException",
+            "Message": (
+                f"{method} /mhub-api/{route}: Content-Type {shown} is not accepted; control API writes take "
+                "Content-Type: application/json, with or without a body (curl: -H 'Content-Type: application/json')"
+            ),
+        })
+    # Nor can the API be driven by one: it speaks application/x-amz-json-1.1 only.
+    status, body = send(mhub_server, "POST", "/", {"ProgressUpdateStreamName": "Other"},
+                        {**headers, "X-Amz-Target": "AWSMigrationHub.CreateProgressUpdateStream"})
+    assert (status, body["__type"]) == (415, "UnsupportedMediaTypeException")
+    assert mhub_fake.stream_names() == [STREAM] and mhub_fake.tasks() == [] and mhub_fake.calls == []
+    assert send(mhub_server, "POST", "/mhub-api/reset", None, {"Content-Type": "application/json; charset=utf-8"}) == (200, {})
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
+def test_the_readme_s_curl_session_works(mhub_fake: Any, mhub_server: MigrationHubServer) -> None:
+    section = README.split("## Server mode", 1)[1].split("\n## ", 1)[0]
+    [script] = [b for b in re.findall(r"```sh\n(.*?)```", section, flags=re.DOTALL) if "mhub-api/reset" in b]
+    script = "\n".join(line for line in script.splitlines() if "my-migration-tool" not in line)
+    script = script.replace("E=http://127.0.0.1:5000", f"E={mhub_server.endpoint_url}")
+    assert mhub_server.endpoint_url in script
+    done = subprocess.run(
+        ["bash", "-c", "set -e\ncurl() { command curl -w '\\nHTTP %{http_code}\\n' \"$@\"; }\n" + script],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    statuses = re.findall(r"^HTTP (\d+)$", done.stdout, flags=re.M)
+    # The last request is the API's, after the session unset the home region.
+    assert statuses == ["200"] * 9 + ["400"], done.stdout
+    assert mhub_fake.home_region is None
+    assert [(c.operation, c.error_code) for c in mhub_fake.calls] == [
+        ("ListProgressUpdateStreams", "HomeRegionNotSetException")
+    ]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_serve_allow_host_answers_that_name() -> None:
+    served = Served("--allow-host", "mhub.test", "--allow-host", "other.test")
+    match = LISTENING.match(served.line)
+    assert match, served.line
+    port = int(match.group(2))
+    try:
+        for host, expected in (("mhub.test", 200), (f"other.test:{port}", 200), ("evil.test", 403)):
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            conn.putrequest("GET", "/mhub-api/streams", skip_host=True)
+            conn.putheader("Host", host)
+            conn.endheaders()
+            assert conn.getresponse().status == expected, host
+            conn.close()
+    finally:
+        assert served.stop() == (0, "", "")
