@@ -9,7 +9,6 @@ the botocore hook in ``_hook`` routes every Migration Hub request to
 from __future__ import annotations
 
 import base64
-import difflib
 import hashlib
 import hmac
 import json
@@ -476,11 +475,9 @@ class MigrationHubFake:
     def _operation(self, method: str, operation: str) -> Operation:
         op = self._catalog.lookup(operation)
         if op is None:
-            names = sorted(self._catalog.by_name)
-            close = difflib.get_close_matches(operation, names, n=1)
-            hint = f" Did you mean {close[0]!r}?" if close else f" Use one of: {', '.join(names)}."
             raise MigrationHubFakeError(
-                f"{method}: no Migration Hub operation is called {operation!r}.{hint}"
+                f"{method}: no Migration Hub operation is called {operation!r}. "
+                f"{self._catalog.unknown(operation)}"
             )
         return op
 
