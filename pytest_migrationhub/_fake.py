@@ -26,6 +26,7 @@ from . import _hook
 from ._errors import MigrationHubAssertionError, MigrationHubFakeError
 from ._model import SERVICES, Operation, catalog
 from ._operations import HANDLERS, Request, ServiceError, live_streams, set_home_region
+from ._options import check_home_region, check_stream_deletion_seconds
 from ._schema import compile_check
 from ._state import Account, Application, Call, Fault, MigrationTask, Stream, Update, now
 
@@ -38,7 +39,6 @@ DEFAULT_STREAM_DELETION_SECONDS = 5.0
 #: the members of a NotifyMigrationTaskState body its update can give back
 _NOTIFY_MEMBERS = 5
 
-_HOME_REGION_RE = re.compile(r"^([a-z]+)-([a-z]+)-([0-9]+)\Z")
 _SCOPE_RE = re.compile(r"Credential=([^/,]*)/[^/,]*/([^/,]+)/")
 _ACCOUNT_RE = re.compile(r"^\d{12}\Z")
 _JSON_HEADERS = "application/x-amz-json-1.1"
@@ -77,15 +77,6 @@ class _Tokens:
         return int(offset), str(last)
 
 
-def _check_home_region(value: Optional[str]) -> None:
-    __tracebackhide__ = True
-    if value is not None and (not isinstance(value, str) or not _HOME_REGION_RE.match(value)):
-        raise MigrationHubFakeError(
-            f"home_region must be a region name such as 'us-west-2', or None to leave it unset; "
-            f"got {value!r}."
-        )
-
-
 class MigrationHubFake:
     """An in-memory AWS Migration Hub that answers botocore clients while started.
 
@@ -107,22 +98,14 @@ class MigrationHubFake:
         stream_deletion_seconds: float = DEFAULT_STREAM_DELETION_SECONDS,
     ) -> None:
         __tracebackhide__ = True
-        _check_home_region(home_region)
+        check_home_region(home_region)
         for name, flag in (
             ("assert_all_requests_valid", assert_all_requests_valid),
             ("assert_all_faults_fired", assert_all_faults_fired),
         ):
             if not isinstance(flag, bool):
                 raise MigrationHubFakeError(f"{name} must be True or False; got {flag!r}.")
-        if (
-            isinstance(stream_deletion_seconds, bool)
-            or not isinstance(stream_deletion_seconds, (int, float))
-            or not 0 <= stream_deletion_seconds < 10**9
-        ):
-            raise MigrationHubFakeError(
-                "stream_deletion_seconds must be a number of seconds, 0 or more; "
-                f"got {stream_deletion_seconds!r}."
-            )
+        check_stream_deletion_seconds(stream_deletion_seconds)
         self.assert_all_requests_valid = assert_all_requests_valid
         self.assert_all_faults_fired = assert_all_faults_fired
         #: how long a deleted stream stays listed, refusing writes
@@ -364,7 +347,7 @@ class MigrationHubFake:
 
     def set_home_region(self, region: Optional[str], *, account: Optional[str] = None) -> None:
         """Set, move or (with ``None``) unset an account's home region, keeping its data."""
-        _check_home_region(region)
+        check_home_region(region)
         with self._lock:
             record = self._account(account)
             if region is None:
