@@ -237,7 +237,7 @@ class MigrationHubFake:
             unfired = [f for f in self._faults if f.times or not f.fired]
             malformed = list(self._malformed)
         if malformed and _error_message(raised) == malformed[-1]:
-            # The last malformed request's error ended the test: not carried on.
+            # The last malformed request's error ended the test: that failure says it all.
             malformed.pop()
         if unfired and self.assert_all_faults_fired:
             lines = [f"mhub_fake: {_count(len(unfired), 'queued fault')} never fired:"]
@@ -249,12 +249,14 @@ class MigrationHubFake:
             problems.append("\n".join(lines))
         if malformed and self.assert_all_requests_valid:
             lines = [
-                f"mhub_fake: the code under test sent {_count(len(malformed), 'malformed request')}"
-                " and carried on:"
+                f"mhub_fake: the fake answered {_count(len(malformed), 'malformed request')} with "
+                f"InvalidInputException, and {'its error' if len(malformed) == 1 else 'their errors'} "
+                "did not end the test:"
             ]
             lines += [f"  - {message}" for message in malformed]
             lines.append(
-                "Fix the request, or, if the test sends it on purpose, opt out with "
+                "Fix the request, or, if the test sends it on purpose (even under pytest.raises), "
+                "opt out with "
                 "@pytest.mark.mhub_fake(assert_all_requests_valid=False)."
             )
             problems.append("\n".join(lines))

@@ -54,7 +54,7 @@ FAULTS_HINT = (
     "@pytest.mark.mhub_fake(assert_all_faults_fired=False)."
 )
 REQUESTS_HINT = (
-    "    Fix the request, or, if the test sends it on purpose, opt out with "
+    "    Fix the request, or, if the test sends it on purpose (even under pytest.raises), opt out with "
     "@pytest.mark.mhub_fake(assert_all_requests_valid=False)."
 )
 ASSERTION = "E   pytest_migrationhub.MigrationHubAssertionError: "
@@ -626,7 +626,7 @@ def test_marker_over_ini(mhub_fake):
         exact(
             [
                 ASSERTION
-                + "mhub_fake: the code under test sent 1 malformed request and carried on:",
+                + "mhub_fake: the fake answered 1 malformed request with InvalidInputException, and its error did not end the test:",
             ]
         ),
         consecutive=True,
@@ -823,7 +823,7 @@ def test_carries_on(mhub_fake):
         exact(
             [
                 ASSERTION
-                + "mhub_fake: the code under test sent 2 malformed requests and carried on:",
+                + "mhub_fake: the fake answered 2 malformed requests with InvalidInputException, and their errors did not end the test:",
                 "      - NotifyMigrationTaskState: $.Task.ProgressPercent: 150 is greater than "
                 "the maximum of 100",
                 "      - NotifyMigrationTaskState: $.MigrationTaskName: 'a|b' does not match "
@@ -838,8 +838,8 @@ def test_carries_on(mhub_fake):
 def test_a_malformed_request_whose_error_ends_the_test_is_not_reported_again(
     pytester: pytest.Pytester,
 ) -> None:
-    # The code under test did not carry on: its error failed the test, and
-    # that failure alone is what the user needs to read.
+    # The request's error ended the test: that failure alone is what the
+    # user needs to read.
     pytester.makepyfile(
         HEADER
         + """
@@ -850,7 +850,7 @@ def test_raises(mhub_fake):
     )
     result = pytester.runpytest()
     result.assert_outcomes(failed=1)
-    result.stdout.no_fnmatch_line("*carried on*")
+    result.stdout.no_fnmatch_line("*did not end the test*")
 
 
 def test_an_earlier_malformed_request_is_still_reported_when_a_later_one_ends_the_test(
@@ -874,7 +874,7 @@ def test_raises(mhub_fake):
     result.stdout.fnmatch_lines(
         exact(
             [
-                ASSERTION + "mhub_fake: the code under test sent 1 malformed request and carried on:",
+                ASSERTION + "mhub_fake: the fake answered 1 malformed request with InvalidInputException, and its error did not end the test:",
                 "      - ImportMigrationTask: $.MigrationTaskName: 'a|b' does not match '^(?:[^:|]+)$'",
             ]
         ),
@@ -920,7 +920,7 @@ def test_both(mhub_fake):
                 "      - NotifyMigrationTaskState -> ThrottlingException (1 of 1 not fired)",
                 FAULTS_HINT,
                 "    ",
-                "    mhub_fake: the code under test sent 1 malformed request and carried on:",
+                "    mhub_fake: the fake answered 1 malformed request with InvalidInputException, and its error did not end the test:",
                 "      - ImportMigrationTask: $.MigrationTaskName: 'a:b' does not match "
                 "'^(?:[^:|]+)$'",
                 REQUESTS_HINT,
@@ -1000,7 +1000,7 @@ def test_opted_out(mhub_fake):
     [
         (
             "assert_all_faults_fired",
-            "the code under test sent 1 malformed request and carried on:",
+            "the fake answered 1 malformed request with InvalidInputException, and its error did not end the test:",
             "never fired",
         ),
         ("assert_all_requests_valid", "1 queued fault never fired:", "malformed"),
