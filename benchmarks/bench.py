@@ -473,7 +473,7 @@ def bench_startup(s: Settings) -> Result:
     # difference of the two medians; the best-of-N difference is the least
     # sensitive to bursts of load from other processes. All are shown; the
     # median paired difference decides.
-    diffs = [a - b for a, b in zip(on, off)]
+    diffs = [a - b for a, b in zip(on, off, strict=True)]
     diff = median(diffs)
     m_on, m_off = median(on), median(off)
     lines = [

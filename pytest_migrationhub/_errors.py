@@ -5,7 +5,7 @@
 * :class:`MigrationHubFakeError`: the fake was used in a way it cannot honour;
   the message says what to do instead.
 * :class:`MigrationHubAssertionError`: what a test left unexplained (faults that
-  never fired, malformed requests the code under test carried on after).
+  never fired, malformed requests whose error did not end the test).
 """
 
 from __future__ import annotations

@@ -9,7 +9,6 @@ the botocore hook in ``_hook`` routes every Migration Hub request to
 from __future__ import annotations
 
 import base64
-import difflib
 import hashlib
 import hmac
 import json
@@ -27,6 +26,7 @@ from . import _hook
 from ._errors import MigrationHubAssertionError, MigrationHubFakeError
 from ._model import SERVICES, Operation, catalog
 from ._operations import HANDLERS, Request, ServiceError, live_streams, set_home_region
+from ._options import check_home_region, check_stream_deletion_seconds
 from ._schema import compile_check
 from ._state import Account, Application, Call, Fault, MigrationTask, Stream, Update, now
 
@@ -41,7 +41,6 @@ DRY_RUN_SUCCESS = "Dry Run was a success!"
 #: the members of a NotifyMigrationTaskState body its update can give back
 _NOTIFY_MEMBERS = 5
 
-_HOME_REGION_RE = re.compile(r"^([a-z]+)-([a-z]+)-([0-9]+)\Z")
 _SCOPE_RE = re.compile(r"Credential=([^/,]*)/[^/,]*/([^/,]+)/")
 _ACCOUNT_RE = re.compile(r"^\d{12}\Z")
 _JSON_HEADERS = "application/x-amz-json-1.1"
@@ -82,15 +81,6 @@ class _Tokens:
         return int(offset), str(last)
 
 
-def _check_home_region(value: Optional[str]) -> None:
-    __tracebackhide__ = True
-    if value is not None and (not isinstance(value, str) or not _HOME_REGION_RE.match(value)):
-        raise MigrationHubFakeError(
-            f"home_region must be a region name such as 'us-west-2', or None to leave it unset; "
-            f"got {value!r}."
-        )
-
-
 class MigrationHubFake:
     """An in-memory AWS Migration Hub that answers botocore clients while started.
 
@@ -112,22 +102,14 @@ class MigrationHubFake:
         stream_deletion_seconds: float = DEFAULT_STREAM_DELETION_SECONDS,
     ) -> None:
         __tracebackhide__ = True
-        _check_home_region(home_region)
+        check_home_region(home_region)
         for name, flag in (
             ("assert_all_requests_valid", assert_all_requests_valid),
             ("assert_all_faults_fired", assert_all_faults_fired),
         ):
             if not isinstance(flag, bool):
                 raise MigrationHubFakeError(f"{name} must be True or False; got {flag!r}.")
-        if (
-            isinstance(stream_deletion_seconds, bool)
-            or not isinstance(stream_deletion_seconds, (int, float))
-            or not 0 <= stream_deletion_seconds < 10**9
-        ):
-            raise MigrationHubFakeError(
-                "stream_deletion_seconds must be a number of seconds, 0 or more; "
-                f"got {stream_deletion_seconds!r}."
-            )
+        check_stream_deletion_seconds(stream_deletion_seconds)
         self.assert_all_requests_valid = assert_all_requests_valid
         self.assert_all_faults_fired = assert_all_faults_fired
         #: how long a deleted stream stays listed, refusing writes
@@ -259,7 +241,7 @@ class MigrationHubFake:
             unfired = [f for f in self._faults if f.times or not f.fired]
             malformed = list(self._malformed)
         if malformed and _error_message(raised) == malformed[-1]:
-            # The last malformed request's error ended the test: not carried on.
+            # The last malformed request's error ended the test: that failure says it all.
             malformed.pop()
         if unfired and self.assert_all_faults_fired:
             lines = [f"mhub_fake: {_count(len(unfired), 'queued fault')} never fired:"]
@@ -271,12 +253,14 @@ class MigrationHubFake:
             problems.append("\n".join(lines))
         if malformed and self.assert_all_requests_valid:
             lines = [
-                f"mhub_fake: the code under test sent {_count(len(malformed), 'malformed request')}"
-                " and carried on:"
+                f"mhub_fake: the fake answered {_count(len(malformed), 'malformed request')} with "
+                f"InvalidInputException, and {'its error' if len(malformed) == 1 else 'their errors'} "
+                "did not end the test:"
             ]
             lines += [f"  - {message}" for message in malformed]
             lines.append(
-                "Fix the request, or, if the test sends it on purpose, opt out with "
+                "Fix the request, or, if the test sends it on purpose (even under pytest.raises), "
+                "opt out with "
                 "@pytest.mark.mhub_fake(assert_all_requests_valid=False)."
             )
             problems.append("\n".join(lines))
@@ -369,7 +353,7 @@ class MigrationHubFake:
 
     def set_home_region(self, region: Optional[str], *, account: Optional[str] = None) -> None:
         """Set, move or (with ``None``) unset an account's home region, keeping its data."""
-        _check_home_region(region)
+        check_home_region(region)
         with self._lock:
             record = self._account(account)
             if region is None:
@@ -480,11 +464,9 @@ class MigrationHubFake:
     def _operation(self, method: str, operation: str) -> Operation:
         op = self._catalog.lookup(operation)
         if op is None:
-            names = sorted(self._catalog.by_name)
-            close = difflib.get_close_matches(operation, names, n=1)
-            hint = f" Did you mean {close[0]!r}?" if close else f" Use one of: {', '.join(names)}."
             raise MigrationHubFakeError(
-                f"{method}: no Migration Hub operation is called {operation!r}.{hint}"
+                f"{method}: no Migration Hub operation is called {operation!r}. "
+                f"{self._catalog.unknown(operation)}"
             )
         return op
 

@@ -7,6 +7,7 @@ their HTTP status.
 
 from __future__ import annotations
 
+import difflib
 import threading
 from dataclasses import dataclass, field
 from typing import Any, Dict, FrozenSet, Optional, Tuple
@@ -64,6 +65,12 @@ class Catalog:
                 if candidate.python_name == name:
                     return candidate
         return op
+
+    def unknown(self, name: str) -> str:
+        """What to say of a name that is no operation: the closest one, or all of them."""
+        names = sorted(self.by_name)
+        close = difflib.get_close_matches(name, names, n=1)
+        return f"Did you mean {close[0]!r}?" if close else f"Use one of: {', '.join(names)}."
 
 
 def _status_of(shape: Any) -> int:
@@ -134,8 +141,7 @@ def schema(operation: str) -> Schema:
 
     op = catalog().lookup(operation)
     if op is None:
-        known = ", ".join(sorted(catalog().by_name))
         raise MigrationHubFakeError(
-            f"No Migration Hub operation is called {operation!r}. Use one of: {known}."
+            f"No Migration Hub operation is called {operation!r}. {catalog().unknown(operation)}"
         )
     return copy.deepcopy(op.schema)

@@ -161,7 +161,7 @@ def _call_lines(rejected: List[Any]) -> Iterator[str]:
         else:
             shown.append(line)
             repeats.append(1)
-    for line, n in zip(shown, repeats):
+    for line, n in zip(shown, repeats, strict=True):
         yield line if n == 1 else f"{line} (x{n})"
 
 

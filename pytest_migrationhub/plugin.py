@@ -7,11 +7,13 @@ fake, and with it botocore, is imported when a test first asks for the fixture
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any, Dict, Generator, Iterator, Optional
 
 import pytest
 
 from ._errors import MigrationHubFakeError
+from ._options import is_home_region, is_stream_deletion_seconds
 
 if TYPE_CHECKING:
     from ._fake import MigrationHubFake
@@ -58,6 +60,49 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", _MARKER_DOC)
+    config.stash[_INI] = _read_ini(config)
+
+
+#: the ini options, as the fake takes them: checked once, when pytest starts
+_INI = pytest.StashKey[Dict[str, Any]]()
+
+
+def _read_ini(config: pytest.Config) -> Dict[str, Any]:
+    """Check and convert the ini options. A bad value stops the run before any
+    test, with one line naming the option, the value and what it accepts."""
+    options: Dict[str, Any] = {}
+    home_region = config.getini("mhub_fake_home_region")
+    if home_region == "" or home_region.lower() == "none":
+        options["home_region"] = None
+    elif is_home_region(home_region):
+        options["home_region"] = home_region
+    else:
+        raise pytest.UsageError(
+            "mhub_fake_home_region must be a region name such as 'us-west-2', or none to leave "
+            f"it unset; got {home_region!r}."
+        )
+    for key in ("assert_all_requests_valid", "assert_all_faults_fired"):
+        ini = _OPTIONS[key][0]
+        try:
+            options[key] = config.getini(ini)
+        except (ValueError, TypeError, pytest.UsageError) as error:
+            # pytest's own message (a usage error since pytest 9) ends with the value it
+            # refused, quoted, but does not name the option.
+            refused = re.search(r"(?:invalid truth value|got \w+:) (.+)\Z", str(error))
+            got = refused.group(1) if refused else str(error)
+            raise pytest.UsageError(
+                f"{ini} must be true or false (or yes/no, on/off, 1/0); got {got}."
+            ) from None
+    seconds = config.getini("mhub_fake_stream_deletion_seconds")
+    try:
+        options["stream_deletion_seconds"] = float(seconds)
+    except (ValueError, TypeError):
+        options["stream_deletion_seconds"] = None
+    if not is_stream_deletion_seconds(options["stream_deletion_seconds"]):
+        raise pytest.UsageError(
+            f"mhub_fake_stream_deletion_seconds must be a number of seconds, 0 or more; got {seconds!r}."
+        )
+    return options
 
 
 #: the exception that ended a test's call phase, for the teardown checks
@@ -135,19 +180,8 @@ def _options(request: pytest.FixtureRequest) -> Dict[str, Any]:
                     f"valid keywords are: {', '.join(sorted(_OPTIONS))}."
                 )
             options.setdefault(key, value)
-    for key, (ini, _default) in _OPTIONS.items():
-        if key not in options:
-            value = request.config.getini(ini)
-            if key == "home_region" and (value == "" or value.lower() == "none"):
-                value = None
-            elif key == "stream_deletion_seconds":
-                try:
-                    value = float(value)
-                except ValueError:
-                    raise MigrationHubFakeError(
-                        f"mhub_fake_stream_deletion_seconds must be a number of seconds; got {value!r}."
-                    ) from None
-            options[key] = value
+    for key, value in request.config.stash[_INI].items():
+        options.setdefault(key, value)
     return options
 
 

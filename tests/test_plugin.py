@@ -54,7 +54,7 @@ FAULTS_HINT = (
     "@pytest.mark.mhub_fake(assert_all_faults_fired=False)."
 )
 REQUESTS_HINT = (
-    "    Fix the request, or, if the test sends it on purpose, opt out with "
+    "    Fix the request, or, if the test sends it on purpose (even under pytest.raises), opt out with "
     "@pytest.mark.mhub_fake(assert_all_requests_valid=False)."
 )
 ASSERTION = "E   pytest_migrationhub.MigrationHubAssertionError: "
@@ -453,34 +453,107 @@ def test_marker_over_ini(mhub_fake):
     result.assert_outcomes(passed=2)
 
 
-def test_ini_invalid_home_region_errors_at_setup(pytester: pytest.Pytester) -> None:
+@pytest.mark.parametrize(
+    "option, value, message",
+    [
+        (
+            "mhub_fake_home_region",
+            "Mars",
+            "mhub_fake_home_region must be a region name such as 'us-west-2', "
+            "or none to leave it unset; got 'Mars'.",
+        ),
+        (
+            "mhub_fake_assert_all_faults_fired",
+            "maybe",
+            "mhub_fake_assert_all_faults_fired must be true or false "
+            "(or yes/no, on/off, 1/0); got 'maybe'.",
+        ),
+        (
+            "mhub_fake_assert_all_requests_valid",
+            "2",
+            "mhub_fake_assert_all_requests_valid must be true or false "
+            "(or yes/no, on/off, 1/0); got '2'.",
+        ),
+        (
+            "mhub_fake_stream_deletion_seconds",
+            "soon",
+            "mhub_fake_stream_deletion_seconds must be a number of seconds, 0 or more; got 'soon'.",
+        ),
+        (
+            "mhub_fake_stream_deletion_seconds",
+            "-1",
+            "mhub_fake_stream_deletion_seconds must be a number of seconds, 0 or more; got '-1'.",
+        ),
+    ],
+)
+def test_an_invalid_ini_value_stops_the_run_with_one_line(
+    pytester: pytest.Pytester, option: str, value: str, message: str
+) -> None:
     pytester.makeini(
-        """
+        f"""
 [pytest]
-mhub_fake_home_region = Mars
+{option} = {value}
 """
     )
     pytester.makepyfile(
         HEADER
         + """
-def test_elsewhere(mhub_fake):
+def test_with_the_fake(mhub_fake):
     pass
 
 
-@pytest.mark.mhub_fake(home_region="eu-west-1")
+@pytest.mark.mhub_fake(home_region="eu-west-1", assert_all_faults_fired=True,
+                       assert_all_requests_valid=True, stream_deletion_seconds=0)
 def test_marker_over_ini(mhub_fake):
+    pass
+
+
+def test_without_the_fake():
     pass
 """
     )
     result = pytester.runpytest()
-    result.assert_outcomes(passed=1, errors=1)
-    result.stdout.fnmatch_lines(
-        raised(
-            "pytest_migrationhub.MigrationHubFakeError: home_region must be a region name "
-            "such as 'us-west-2', or None to leave it unset; got 'Mars'."
-        ),
-        consecutive=True,
+    # A usage error, as for pytest's own options: no test runs, however it is configured.
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert [line for line in result.stderr.lines if line] == [f"ERROR: {message}"]
+    result.stdout.no_fnmatch_line("*passed*")
+
+
+def test_an_invalid_pyproject_toml_value_stops_the_run_too(pytester: pytest.Pytester) -> None:
+    pytester.makepyprojecttoml(
+        """
+[tool.pytest.ini_options]
+mhub_fake_assert_all_faults_fired = "Maybe"
+"""
     )
+    pytester.makepyfile("def test_nothing(): pass")
+    result = pytester.runpytest()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        [
+            "ERROR: mhub_fake_assert_all_faults_fired must be true or false "
+            "(or yes/no, on/off, 1/0); got 'maybe'."
+        ]
+    )
+
+
+@pytest.mark.parametrize("value", ["0", "2.5", "0.0"])
+def test_ini_stream_deletion_seconds(pytester: pytest.Pytester, value: str) -> None:
+    pytester.makeini(
+        f"""
+[pytest]
+mhub_fake_stream_deletion_seconds = {value}
+"""
+    )
+    pytester.makepyfile(
+        HEADER
+        + f"""
+def test_window(mhub_fake):
+    assert mhub_fake.stream_deletion_window.total_seconds() == {float(value)}
+"""
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=1)
 
 
 def test_ini_assert_all_faults_fired_false(pytester: pytest.Pytester) -> None:
@@ -553,7 +626,7 @@ def test_marker_over_ini(mhub_fake):
         exact(
             [
                 ASSERTION
-                + "mhub_fake: the code under test sent 1 malformed request and carried on:",
+                + "mhub_fake: the fake answered 1 malformed request with InvalidInputException, and its error did not end the test:",
             ]
         ),
         consecutive=True,
@@ -750,7 +823,7 @@ def test_carries_on(mhub_fake):
         exact(
             [
                 ASSERTION
-                + "mhub_fake: the code under test sent 2 malformed requests and carried on:",
+                + "mhub_fake: the fake answered 2 malformed requests with InvalidInputException, and their errors did not end the test:",
                 "      - NotifyMigrationTaskState: $.Task.ProgressPercent: 150 is greater than "
                 "the maximum of 100",
                 "      - NotifyMigrationTaskState: $.MigrationTaskName: 'a|b' does not match "
@@ -765,8 +838,8 @@ def test_carries_on(mhub_fake):
 def test_a_malformed_request_whose_error_ends_the_test_is_not_reported_again(
     pytester: pytest.Pytester,
 ) -> None:
-    # The code under test did not carry on: its error failed the test, and
-    # that failure alone is what the user needs to read.
+    # The request's error ended the test: that failure alone is what the
+    # user needs to read.
     pytester.makepyfile(
         HEADER
         + """
@@ -777,7 +850,7 @@ def test_raises(mhub_fake):
     )
     result = pytester.runpytest()
     result.assert_outcomes(failed=1)
-    result.stdout.no_fnmatch_line("*carried on*")
+    result.stdout.no_fnmatch_line("*did not end the test*")
 
 
 def test_an_earlier_malformed_request_is_still_reported_when_a_later_one_ends_the_test(
@@ -801,7 +874,7 @@ def test_raises(mhub_fake):
     result.stdout.fnmatch_lines(
         exact(
             [
-                ASSERTION + "mhub_fake: the code under test sent 1 malformed request and carried on:",
+                ASSERTION + "mhub_fake: the fake answered 1 malformed request with InvalidInputException, and its error did not end the test:",
                 "      - ImportMigrationTask: $.MigrationTaskName: 'a|b' does not match '^(?:[^:|]+)$'",
             ]
         ),
@@ -847,7 +920,7 @@ def test_both(mhub_fake):
                 "      - NotifyMigrationTaskState -> ThrottlingException (1 of 1 not fired)",
                 FAULTS_HINT,
                 "    ",
-                "    mhub_fake: the code under test sent 1 malformed request and carried on:",
+                "    mhub_fake: the fake answered 1 malformed request with InvalidInputException, and its error did not end the test:",
                 "      - ImportMigrationTask: $.MigrationTaskName: 'a:b' does not match "
                 "'^(?:[^:|]+)$'",
                 REQUESTS_HINT,
@@ -927,7 +1000,7 @@ def test_opted_out(mhub_fake):
     [
         (
             "assert_all_faults_fired",
-            "the code under test sent 1 malformed request and carried on:",
+            "the fake answered 1 malformed request with InvalidInputException, and its error did not end the test:",
             "never fired",
         ),
         ("assert_all_requests_valid", "1 queued fault never fired:", "malformed"),

@@ -85,3 +85,27 @@ def test_every_link_inside_the_readme_names_a_heading() -> None:
     links = re.findall(r"\]\(#([^)]+)\)", README)
     assert links
     assert sorted(set(links) - anchors) == []
+
+
+def test_the_fake_api_table_gives_the_signatures_of_the_code() -> None:
+    import inspect
+
+    from pytest_migrationhub import MigrationHubFake
+
+    section = README.split("## The fake's API", 1)[1].split("\n## ", 1)[0]
+    signatures = re.findall(r"`(\w+)\(([^)`]*)\)`", section)
+    assert len(signatures) >= 15
+    for name, written in signatures:
+        if written == "...":
+            continue
+        parameters = inspect.signature(getattr(MigrationHubFake, name)).parameters
+        keyword_only = False
+        for parameter in (p.strip() for p in written.split(",") if p.strip()):
+            if parameter == "*":
+                keyword_only = True
+                continue
+            param_name, _, default = parameter.partition("=")
+            actual = parameters[param_name]
+            kind = inspect.Parameter.KEYWORD_ONLY if keyword_only else inspect.Parameter.POSITIONAL_OR_KEYWORD
+            assert actual.kind == kind, f"{name}({written}): {param_name} is {actual.kind.description}"
+            assert (default != "") == (actual.default is not inspect.Parameter.empty), f"{name}({written})"

@@ -193,6 +193,35 @@ def test_schema_command_prints_the_schema() -> None:
     assert json.loads(out)["properties"]["HomeRegion"]["pattern"] == "^([a-z]+)-([a-z]+)-([0-9]+)$"
 
 
+def test_schema_command_suggests_the_operation_meant() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest_migrationhub", "schema", "NotifyMigrationTaskStat"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr == (
+        "error: No Migration Hub operation is called 'NotifyMigrationTaskStat'. "
+        "Did you mean 'NotifyMigrationTaskState'?\n"
+    )
+
+
+@pytest.mark.parametrize("args", [["schema", "NotifyMigrationTaskState"], ["schema"]])
+def test_schema_command_stops_quietly_when_the_reader_goes_away(args: List[str]) -> None:
+    # As `... | head` does: the reader closes the pipe before the command writes.
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pytest_migrationhub", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()
+    stderr = proc.stderr.read()
+    assert proc.wait(timeout=60) == 1
+    assert stderr == b""
+
+
 # --- the compiled check agrees with jsonschema --------------------------------
 
 _STRINGS = [

@@ -1,0 +1,41 @@
+"""The checks on the fake's options, shared by its constructor and the plugin.
+
+Imports nothing heavy: the plugin checks its ini options with these when pytest
+starts, long before a test asks for the fake (and botocore with it).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ._errors import MigrationHubFakeError
+
+_HOME_REGION_RE = re.compile(r"^([a-z]+)-([a-z]+)-([0-9]+)\Z")
+
+
+def is_home_region(value: Any) -> bool:
+    """Whether ``value`` is a region name such as ``us-west-2`` (``None``, unset, is not one)."""
+    return isinstance(value, str) and _HOME_REGION_RE.match(value) is not None
+
+
+def is_stream_deletion_seconds(value: Any) -> bool:
+    """Whether ``value`` is a number of seconds, 0 or more."""
+    return not isinstance(value, bool) and isinstance(value, (int, float)) and 0 <= value < 10**9
+
+
+def check_home_region(value: Any) -> None:
+    __tracebackhide__ = True
+    if value is not None and not is_home_region(value):
+        raise MigrationHubFakeError(
+            f"home_region must be a region name such as 'us-west-2', or None to leave it unset; "
+            f"got {value!r}."
+        )
+
+
+def check_stream_deletion_seconds(value: Any) -> None:
+    __tracebackhide__ = True
+    if not is_stream_deletion_seconds(value):
+        raise MigrationHubFakeError(
+            f"stream_deletion_seconds must be a number of seconds, 0 or more; got {value!r}."
+        )
