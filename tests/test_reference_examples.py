@@ -254,7 +254,13 @@ def test_API_PutResourceAttributes(mhub_fake: MigrationHubFake, mgh: Any) -> Non
 def test_API_DescribeApplicationState(mhub_fake: MigrationHubFake, mgh: Any) -> None:
     # API_DescribeApplicationState, Examples: IN_PROGRESS, LastUpdatedTime 1493405005.639.
     mhub_fake.add_application(APPLICATION)
-    mgh.notify_application_state(ApplicationId=APPLICATION, Status="IN_PROGRESS", UpdateDateTime=at(1493405005.639))
+    # Sent as the page has it: older botocore releases (1.34 among them) drop a datetime's milliseconds.
+    body = {"ApplicationId": APPLICATION, "Status": "IN_PROGRESS", "UpdateDateTime": 1493405005.639}
+    status, _headers, _body = mhub_fake.handle(
+        catalog().by_name["NotifyApplicationState"].target, json.dumps(body).encode(),
+        {"Authorization": f"AWS4-HMAC-SHA256 Credential=AKIA/20170428/{HOME}/mgh/aws4_request"},
+    )
+    assert status == 200
     assert answer(mgh.describe_application_state(ApplicationId=APPLICATION)) == {
         "ApplicationStatus": "IN_PROGRESS",
         "LastUpdatedTime": at(1493405005.639),
