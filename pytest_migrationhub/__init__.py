@@ -10,13 +10,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ._errors import MigrationHubAssertionError, MigrationHubFakeError
+from ._version import __version__ as __version__
 
 if TYPE_CHECKING:
     from ._fake import MigrationHubFake
     from ._server import MigrationHubServer
     from ._state import Application, Call, MigrationTask, Update
 
-__version__ = "0.1.0"
 
 __all__ = [
     "Application",

@@ -9,6 +9,8 @@ import os
 import sys
 from typing import Any, List, Optional
 
+from ._options import DEFAULT_HOME_REGION, home_region_option
+
 
 def main(argv: Optional[List[str]] = None) -> int:
     try:
@@ -55,8 +57,8 @@ def _main(argv: Optional[List[str]] = None) -> int:
         ),
     )
     serve_cmd.add_argument(
-        "--home-region", default="us-west-2",
-        help="the account's home region (default us-west-2; 'none' leaves it unset)",
+        "--home-region", default=DEFAULT_HOME_REGION,
+        help=f"the account's home region (default {DEFAULT_HOME_REGION}; 'none' leaves it unset)",
     )
     serve_cmd.add_argument(
         "-v", "--verbose", action="store_true", help="log every request on stderr"
@@ -96,7 +98,7 @@ def _serve(args: argparse.Namespace) -> int:
     # Before listening: a signal sent as soon as the endpoint is printed must find them.
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        home_region = None if args.home_region.lower() == "none" else args.home_region
+        home_region = home_region_option(args.home_region)
         try:
             # Never started: nothing in this process needs intercepting.
             fake = MigrationHubFake(home_region=home_region)

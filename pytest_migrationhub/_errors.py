@@ -21,3 +21,8 @@ class MigrationHubAssertionError(AssertionError):
     """A check on what the code under test did with the fake failed."""
 
     __module__ = "pytest_migrationhub"
+
+
+def count(n: int, noun: str) -> str:
+    """``1 task``, ``2 tasks``: a number and its noun, for messages."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

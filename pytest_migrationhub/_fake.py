@@ -16,26 +16,28 @@ import re
 import secrets
 import sys
 import threading
-import uuid
 from datetime import timedelta
 from functools import lru_cache
 from types import TracebackType
 from typing import Any, Dict, List, Mapping, Optional, Tuple, Type, Union
 
 from . import _hook
-from ._errors import MigrationHubAssertionError, MigrationHubFakeError
-from ._model import SERVICES, Operation, catalog
+from ._errors import MigrationHubAssertionError, MigrationHubFakeError, count
+from ._model import Operation, catalog
 from ._operations import HANDLERS, Request, ServiceError, live_streams, set_home_region
-from ._options import check_home_region, check_stream_deletion_seconds
+from ._options import (
+    DEFAULT_HOME_REGION,
+    DEFAULT_STREAM_DELETION_SECONDS,
+    check_home_region,
+    check_stream_deletion_seconds,
+)
 from ._schema import compile_check
 from ._state import Account, Application, Call, Fault, MigrationTask, Stream, Update, now
+from ._wire import SERVICES, Response, error_response, json_headers
 
-DEFAULT_HOME_REGION = "us-west-2"
 #: the region assumed for a request whose credential scope names none
 DEFAULT_REGION = "us-east-1"
 DEFAULT_ACCOUNT = "123456789012"
-#: how long an asynchronous DeleteProgressUpdateStream takes, on the fake's clock
-DEFAULT_STREAM_DELETION_SECONDS = 5.0
 #: the message of a permitted dry run's DryRunOperation, as the API reference shows it
 DRY_RUN_SUCCESS = "Dry Run was a success!"
 #: the members of a NotifyMigrationTaskState body its update can give back
@@ -43,11 +45,9 @@ _NOTIFY_MEMBERS = 5
 
 _SCOPE_RE = re.compile(r"Credential=([^/,]*)/[^/,]*/([^/,]+)/")
 _ACCOUNT_RE = re.compile(r"^\d{12}\Z")
-_JSON_HEADERS = "application/x-amz-json-1.1"
 #: how HomeRegionNotSetException says to set a home region, for a client in the test's process
 IN_PROCESS_HOME_REGION_HINT = "in a test: mhub_fake.home_region = 'us-west-2'"
 
-Response = Tuple[int, Dict[str, str], bytes]
 
 
 class _Tokens:
@@ -244,7 +244,7 @@ class MigrationHubFake:
             # The last malformed request's error ended the test: that failure says it all.
             malformed.pop()
         if unfired and self.assert_all_faults_fired:
-            lines = [f"mhub_fake: {_count(len(unfired), 'queued fault')} never fired:"]
+            lines = [f"mhub_fake: {count(len(unfired), 'queued fault')} never fired:"]
             lines += [f"  - {fault.describe()}" for fault in unfired]
             lines.append(
                 "Let the code under test reach them, remove them, or opt out with "
@@ -253,7 +253,7 @@ class MigrationHubFake:
             problems.append("\n".join(lines))
         if malformed and self.assert_all_requests_valid:
             lines = [
-                f"mhub_fake: the fake answered {_count(len(malformed), 'malformed request')} with "
+                f"mhub_fake: the fake answered {count(len(malformed), 'malformed request')} with "
                 f"InvalidInputException, and {'its error' if len(malformed) == 1 else 'their errors'} "
                 "did not end the test:"
             ]
@@ -542,7 +542,7 @@ class MigrationHubFake:
         """
         op = self._catalog.by_target.get(target)
         if op is None:
-            return _error_response(
+            return error_response(
                 400, "UnknownOperationException", f"{target} is not a Migration Hub operation"
             )
         handler = HANDLERS.get(op.name)
@@ -556,7 +556,7 @@ class MigrationHubFake:
         try:
             params = json.loads(raw or b"{}", parse_constant=_refuse_constant)
         except (ValueError, RecursionError):
-            return _error_response(400, "SerializationException", f"{op.name}: the body is not JSON")
+            return error_response(400, "SerializationException", f"{op.name}: the body is not JSON")
         with self._lock:
             account = self._account_of_key(access_key_id)
             key = (op.name, region, op.service, account.account_id)
@@ -567,12 +567,12 @@ class MigrationHubFake:
             except ServiceError as error:
                 self._calls.append(Call(about, raw, error.code, error.message))
                 status = self._catalog.service_errors[op.service].get(error.code, 400)
-                return _error_response(status, error.code, error.message, **error.extra)
+                return error_response(status, error.code, error.message, **error.extra)
             made = request.made
             # An update holds all its request said, unless the body had more (DryRun=false).
             keep = made if made is not None and len(params) == _NOTIFY_MEMBERS else raw
             self._calls.append(Call(about, keep))
-        return 200, _headers(), json.dumps(result).encode()
+        return 200, json_headers(), json.dumps(result).encode()
 
     def _dispatch(
         self, op: Operation, handler: Any, request: Request, region: str, home_region_hint: str
@@ -654,10 +654,6 @@ def _error_message(raised: Optional[BaseException]) -> Optional[str]:
     return None
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
 def _scope_of(headers: Mapping[str, str]) -> Tuple[Optional[str], str]:
     """The access key id and region of a SigV4 ``Authorization`` header's credential scope."""
     auth = headers.get("Authorization")
@@ -669,16 +665,6 @@ def _scope_of(headers: Mapping[str, str]) -> Tuple[Optional[str], str]:
             # Interned: every call record keeps its region.
             return match.group(1), sys.intern(match.group(2))
     return None, DEFAULT_REGION
-
-
-def _headers() -> Dict[str, str]:
-    return {"x-amzn-RequestId": str(uuid.uuid4()), "Content-Type": _JSON_HEADERS}
-
-
-def _error_response(status: int, code: str, message: str, **extra: Any) -> Response:
-    body: Dict[str, Any] = {"__type": code, "Message": message}
-    body.update(extra)
-    return status, _headers(), json.dumps(body).encode()
 
 
 __all__ = ["MigrationHubFake", "SERVICES"]

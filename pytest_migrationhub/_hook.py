@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from ._errors import MigrationHubFakeError
+from ._wire import SERVICE_IDS, TARGET_PREFIXES
 
 if TYPE_CHECKING:
     from ._fake import MigrationHubFake
@@ -49,8 +50,6 @@ _lock = threading.RLock()
 _active: Optional["MigrationHubFake"] = None
 #: bumped at every activation; retry state last reset in an older epoch is reset again
 _epoch = 0
-_SERVICE_IDS = frozenset({"Migration Hub", "MigrationHub Config"})
-_TARGET_PREFIXES = ("AWSMigrationHub.", "AWSMigrationHubMultiAccountService.")
 #: the events the fake answers on: ``before-send.<hyphenized service id>``
 _BEFORE_SEND = ("before-send.migration-hub", "before-send.migrationhub-config")
 #: set on a client's event emitter once the fake's handler is registered there
@@ -247,7 +246,7 @@ def _take_over_signing(signer: Any, request: Any, region_name: Any, answer: Call
     ``before-send`` handler.
     """
     fake = _active
-    if fake is None or signer._service_id not in _SERVICE_IDS:
+    if fake is None or signer._service_id not in SERVICE_IDS:
         return None
     region = region_name or (request.context.get("signing") or {}).get("region") or signer._region_name
     request.headers["Authorization"] = (
@@ -267,7 +266,7 @@ def _take_over_signing(signer: Any, request: Any, region_name: Any, answer: Call
 def _retrying_fake(operation_model: Any) -> Any:
     """The active fake if botocore is deciding on a retry of one of its operations, else None."""
     fake = _active
-    if fake is not None and operation_model.service_model.service_id in _SERVICE_IDS:
+    if fake is not None and operation_model.service_model.service_id in SERVICE_IDS:
         return fake
     return None
 
@@ -305,7 +304,7 @@ def _answerer(response_class: Any, raw_class: Any) -> Callable[..., Any]:
             return None
         if isinstance(target, bytes):
             target = target.decode("ascii", "replace")
-        if not target.startswith(_TARGET_PREFIXES):
+        if not target.startswith(TARGET_PREFIXES):
             return None
         status, headers, body = fake.handle(target, request.body, request.headers)
         return response_class(request.url, status, headers, raw_class(body))
@@ -409,7 +408,7 @@ class _EndpointTime:
 def _wrap_acquire_retry_quota(original: Any) -> Any:
     def acquire_retry_quota(self: Any, context: Any) -> Any:
         if _active is not None and self.__dict__.get("_mhub_epoch") != _epoch:
-            if context.operation_model.service_model.service_id in _SERVICE_IDS:
+            if context.operation_model.service_model.service_id in SERVICE_IDS:
                 # As a freshly created client would have it.
                 quota = self._quota
                 quota._available_capacity = quota._max_capacity

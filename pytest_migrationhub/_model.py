@@ -16,12 +16,7 @@ from botocore import xform_name
 from botocore.session import Session
 
 from ._schema import Check, Schema, compile_check, explain, explainer, operation_schema
-
-#: botocore service name -> the ``X-Amz-Target`` prefix of its operations.
-SERVICES: Dict[str, str] = {
-    "mgh": "AWSMigrationHub",
-    "migrationhub-config": "AWSMigrationHubMultiAccountService",
-}
+from ._wire import SERVICES
 
 
 @dataclass

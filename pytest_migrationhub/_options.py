@@ -12,6 +12,15 @@ from typing import Any
 from ._errors import MigrationHubFakeError
 
 _HOME_REGION_RE = re.compile(r"^([a-z]+)-([a-z]+)-([0-9]+)\Z")
+#: the home region of a fake unless it is told otherwise
+DEFAULT_HOME_REGION = "us-west-2"
+#: how long an asynchronous DeleteProgressUpdateStream takes, on the fake's clock
+DEFAULT_STREAM_DELETION_SECONDS = 5.0
+
+
+def home_region_option(text: str) -> Any:
+    """A home region as an ini option or a command line gives it: ``none`` (or nothing) leaves it unset."""
+    return None if text.strip().lower() in ("", "none") else text
 
 
 def is_home_region(value: Any) -> bool:

@@ -17,6 +17,8 @@ from datetime import datetime, timedelta, timezone
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Iterator, List, Optional, Set
 
+from ._errors import count
+
 if TYPE_CHECKING:
     from ._fake import MigrationHubFake
 
@@ -93,10 +95,6 @@ def _now() -> datetime:
         return datetime.now(timezone.utc)
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
 def _stale(task: Any, moment: datetime) -> bool:
     latest = task.updates[-1]
     overdue_at = getattr(latest, "overdue_at", None)
@@ -118,7 +116,7 @@ def _task_lines(task: Any, prefix: str, moment: datetime) -> Iterator[str]:
         state = "not stale, next update due by " + _when(due)
     yield f"{name}: {state}"
     if len(updates) > MAX_UPDATES:
-        yield f"    ... {_count(len(updates) - MAX_UPDATES, 'earlier update')}"
+        yield f"    ... {count(len(updates) - MAX_UPDATES, 'earlier update')}"
     for update in updates[-MAX_UPDATES:]:
         percent = "   -" if update.progress_percent is None else f"{update.progress_percent:>3}%"
         line = f"    {_when(update.update_date_time)}  {update.status:<11}  {percent}"
@@ -148,7 +146,7 @@ def _tasks(fake: Any, account: Optional[str]) -> List[Any]:
 
 def _call_lines(rejected: List[Any]) -> Iterator[str]:
     if len(rejected) > MAX_REJECTED:
-        yield f"  ... {_count(len(rejected) - MAX_REJECTED, 'earlier one')}"
+        yield f"  ... {count(len(rejected) - MAX_REJECTED, 'earlier one')}"
     shown: List[str] = []
     repeats: List[int] = []
     for call in rejected[-MAX_REJECTED:]:
@@ -182,18 +180,18 @@ def section(fake: "MigrationHubFake") -> str:
         lines.append(f"{prefix}home region: {_home_region(fake, account) or 'not set'}")
         tasks += [(prefix, task) for task in _tasks(fake, account)]
     if tasks:
-        lines.append(f"{_count(len(tasks), 'task')} as of {_when(moment)}:")
+        lines.append(f"{count(len(tasks), 'task')} as of {_when(moment)}:")
         for prefix, task in tasks[:MAX_TASKS]:
             lines.extend(_task_lines(task, prefix, moment))
         if len(tasks) > MAX_TASKS:
-            lines.append(f"  ... and {_count(len(tasks) - MAX_TASKS, 'more task')}")
+            lines.append(f"  ... and {count(len(tasks) - MAX_TASKS, 'more task')}")
     else:
         lines.append("no tasks")
     if rejected:
-        lines.append(f"{_count(len(calls), 'call')}, {len(rejected)} rejected or faulted:")
+        lines.append(f"{count(len(calls), 'call')}, {len(rejected)} rejected or faulted:")
         lines.extend(_call_lines(rejected))
     else:
-        lines.append(f"{_count(len(calls), 'call')}, none rejected or faulted")
+        lines.append(f"{count(len(calls), 'call')}, none rejected or faulted")
     return "\n".join(lines)
 
 

@@ -19,12 +19,11 @@ from typing import Any, Callable, Dict, List, Optional
 
 from botocore.model import OperationModel
 
+from ._wire import TIMESTAMP_MAX, TIMESTAMP_MIN
+
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 Schema = Dict[str, Any]
-#: 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z in epoch seconds
-TIMESTAMP_MIN = -62135596800
-TIMESTAMP_MAX = 253402300799.999
 Check = Callable[[Any], bool]
 
 

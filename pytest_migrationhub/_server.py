@@ -42,14 +42,15 @@ import sysconfig
 import threading
 import time
 import traceback
-import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Callable, Dict, FrozenSet, Iterable, List, Mapping, Optional, Tuple
 from urllib.parse import parse_qs, urlsplit
 from xml.sax.saxutils import escape as xml_escape
 
-from . import __version__
 from ._errors import MigrationHubFakeError
+from ._options import DEFAULT_HOME_REGION
+from ._version import __version__
+from ._wire import JSON_CONTENT_TYPE, TARGET_PREFIXES, Response, error_body, request_id
 
 if TYPE_CHECKING:
     from ._fake import MigrationHubFake
@@ -64,8 +65,6 @@ CONTROL_PREFIX = "/mhub-api/"
 #: what the subprocess environment of ``client_env()`` signs with
 DUMMY_ACCESS_KEY_ID = "testing"
 DUMMY_SECRET_ACCESS_KEY = "testing"
-#: the region of ``client_env()`` when the fake has no home region
-FALLBACK_REGION = "us-west-2"
 #: service -> the variable botocore, the AWS CLI and the SDKs read its endpoint from
 #: (AWS_ENDPOINT_URL_ + the service id, upper case, spaces and hyphens as underscores)
 ENDPOINT_VARIABLES = {
@@ -75,9 +74,7 @@ ENDPOINT_VARIABLES = {
 
 #: an oversized body up to this size is read and dropped so the connection stays usable
 _DRAIN_LIMIT = 16 << 20
-_JSON11 = "application/x-amz-json-1.1"
 _CONTROL_JSON = "application/json"
-_TARGET_PREFIXES = ("AWSMigrationHub.", "AWSMigrationHubMultiAccountService.")
 _DIGITS = re.compile(r"[0-9]+\Z")
 _HEX = re.compile(r"[0-9A-Fa-f]+\Z")
 _SAMPLE_TARGET = "AWSMigrationHub.NotifyMigrationTaskState"
@@ -106,7 +103,6 @@ _ERROR_TYPES = {
     505: "HTTPVersionNotSupportedException",
 }
 
-Response = Tuple[int, Dict[str, str], bytes]
 Answer = Callable[[str, bytes, Any], Response]
 
 
@@ -119,14 +115,6 @@ class _ControlError(Exception):
         self.code = code
         self.message = message
         self.headers = headers or {}
-
-
-def _request_id() -> str:
-    return str(uuid.uuid4())
-
-
-def _error_body(code: str, message: str) -> bytes:
-    return json.dumps({"__type": code, "Message": message}).encode()
 
 
 def is_loopback(host: str) -> bool:
@@ -497,8 +485,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.wfile.write(head if self.command == "HEAD" else head + body)
 
     def _aws_error(self, status: int, code: str, message: str, extra: Optional[Dict[str, str]] = None) -> None:
-        headers = {"x-amzn-RequestId": _request_id(), "Content-Type": _JSON11, **(extra or {})}
-        self._respond(status, headers, _error_body(code, message))
+        headers = {"x-amzn-RequestId": request_id(), "Content-Type": JSON_CONTENT_TYPE, **(extra or {})}
+        self._respond(status, headers, error_body(code, message))
 
     def send_error(self, code: int, message: Optional[str] = None, explain: Optional[str] = None) -> None:
         # Called by http.server for requests it cannot parse: answer in AWS's shape,
@@ -731,7 +719,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         # An XML service (S3, the query protocol): an error its SDK can read.
         xml = (
             f"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ErrorResponse><Error><Code>{code}</Code>"
-            f"<Message>{xml_escape(message)}</Message></Error><RequestId>{_request_id()}</RequestId>"
+            f"<Message>{xml_escape(message)}</Message></Error><RequestId>{request_id()}</RequestId>"
             "</ErrorResponse>"
         ).encode()
         self._respond(400, {"Content-Type": "text/xml"}, xml)
@@ -748,21 +736,21 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def _api(self, body: bytes) -> None:
         target = self.target = self.headers.get("X-Amz-Target") or ""
-        if target and not target.startswith(_TARGET_PREFIXES):
+        if target and not target.startswith(TARGET_PREFIXES):
             self._aws_error(
                 400,
                 "UnknownOperationException",
                 f"{target} is not a Migration Hub operation (targets start with "
-                f"{' or '.join(_TARGET_PREFIXES)}); {_ONLY_MIGRATION_HUB}",
+                f"{' or '.join(TARGET_PREFIXES)}); {_ONLY_MIGRATION_HUB}",
             )
             return
         content_type = self.headers.get("Content-Type")
-        if content_type is None or content_type.split(";", 1)[0].strip().lower() != _JSON11:
+        if content_type is None or content_type.split(";", 1)[0].strip().lower() != JSON_CONTENT_TYPE:
             self._aws_error(
                 415,
                 "UnsupportedMediaTypeException",
                 f"Content-Type {content_type!r} is not supported; Migration Hub speaks AWS JSON 1.1: "
-                f"send Content-Type: {_JSON11}",
+                f"send Content-Type: {JSON_CONTENT_TYPE}",
             )
             return
         if not target:
@@ -827,10 +815,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             status, out = 200, json.dumps(result).encode()
             headers = {"Content-Type": _CONTROL_JSON}
         except _ControlError as error:
-            status, out = error.status, _error_body(error.code, error.message)
+            status, out = error.status, error_body(error.code, error.message)
             headers = {"Content-Type": _CONTROL_JSON, **error.headers}
         except MigrationHubFakeError as error:
-            status, out = 400, _error_body("MigrationHubFakeError", str(error))
+            status, out = 400, error_body("MigrationHubFakeError", str(error))
             headers = {"Content-Type": _CONTROL_JSON}
         except Exception as error:  # a bug: say so, and keep serving
             traceback.print_exc(file=sys.stderr)
@@ -838,7 +826,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 f"{label} failed: {type(error).__name__}: {error} (a bug in pytest-migrationhub; "
                 "the traceback is on the server's stderr)"
             )
-            status, out = 500, _error_body("InternalFailure", message)
+            status, out = 500, error_body("InternalFailure", message)
             headers = {"Content-Type": _CONTROL_JSON}
         self._respond(status, headers, out)
 
@@ -998,7 +986,7 @@ class MigrationHubServer:
         """
         env = {k: v for k, v in (os.environ if base is None else base).items() if not k.startswith("AWS_")}
         if region is None:
-            region = self.fake.home_region or FALLBACK_REGION
+            region = self.fake.home_region or DEFAULT_HOME_REGION
         scripts = sysconfig.get_path("scripts")
         path = env.get("PATH", os.defpath)
         if scripts and scripts not in path.split(os.pathsep):

@@ -13,7 +13,13 @@ from typing import TYPE_CHECKING, Any, Dict, Generator, Iterator, Optional
 import pytest
 
 from ._errors import MigrationHubFakeError
-from ._options import is_home_region, is_stream_deletion_seconds
+from ._options import (
+    DEFAULT_HOME_REGION,
+    DEFAULT_STREAM_DELETION_SECONDS,
+    home_region_option,
+    is_home_region,
+    is_stream_deletion_seconds,
+)
 
 if TYPE_CHECKING:
     from ._fake import MigrationHubFake
@@ -21,14 +27,14 @@ if TYPE_CHECKING:
 
 #: marker keyword -> (ini option, default)
 _OPTIONS = {
-    "home_region": ("mhub_fake_home_region", "us-west-2"),
+    "home_region": ("mhub_fake_home_region", DEFAULT_HOME_REGION),
     "assert_all_requests_valid": ("mhub_fake_assert_all_requests_valid", True),
     "assert_all_faults_fired": ("mhub_fake_assert_all_faults_fired", True),
-    "stream_deletion_seconds": ("mhub_fake_stream_deletion_seconds", "5"),
+    "stream_deletion_seconds": ("mhub_fake_stream_deletion_seconds", f"{DEFAULT_STREAM_DELETION_SECONDS:g}"),
 }
 _MARKER_DOC = (
-    "mhub_fake(*, home_region='us-west-2', assert_all_requests_valid=True, "
-    "assert_all_faults_fired=True, stream_deletion_seconds=5): configure the Migration Hub fake "
+    f"mhub_fake(*, home_region={DEFAULT_HOME_REGION!r}, assert_all_requests_valid=True, "
+    f"assert_all_faults_fired=True, stream_deletion_seconds={DEFAULT_STREAM_DELETION_SECONDS:g}): configure the Migration Hub fake "
     "of the mhub_fake fixture; home_region=None leaves the home region unset."
 )
 
@@ -37,7 +43,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini(
         "mhub_fake_home_region",
         "Home region of every mhub_fake unless a marker says otherwise; 'none' leaves it unset.",
-        default="us-west-2",
+        default=DEFAULT_HOME_REGION,
     )
     parser.addini(
         "mhub_fake_assert_all_requests_valid",
@@ -54,7 +60,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini(
         "mhub_fake_stream_deletion_seconds",
         "Seconds, on the fake's clock, that DeleteProgressUpdateStream takes to finish.",
-        default="5",
+        default=f"{DEFAULT_STREAM_DELETION_SECONDS:g}",
     )
 
 
@@ -72,7 +78,7 @@ def _read_ini(config: pytest.Config) -> Dict[str, Any]:
     test, with one line naming the option, the value and what it accepts."""
     options: Dict[str, Any] = {}
     home_region = config.getini("mhub_fake_home_region")
-    if home_region == "" or home_region.lower() == "none":
+    if home_region_option(home_region) is None:
         options["home_region"] = None
     elif is_home_region(home_region):
         options["home_region"] = home_region

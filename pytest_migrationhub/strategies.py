@@ -35,12 +35,14 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
+from ._wire import TIMESTAMP_MAX
+
 __all__ = ["as_boto3_kwargs", "invalid_requests", "method_name", "operations", "valid_requests"]
 
 #: the epoch seconds a datetime can hold (0001-01-01 .. 9999-12-31), the range
 #: any SDK can send; generated timestamps stay from 1970 on
 _MIN_TIMESTAMP = 0
-_MAX_TIMESTAMP = 253402300799
+_MAX_TIMESTAMP = int(TIMESTAMP_MAX)
 #: generated lists stop at this many items above their minimum, to stay fast
 _MAX_EXTRA_ITEMS = 5
 #: characters that break many patterns, tried in turn when breaking one

@@ -52,7 +52,7 @@ def test_importing_the_plugin_and_package_loads_no_heavy_module() -> None:
     )
     assert out.strip() == (
         "['pytest_migrationhub', 'pytest_migrationhub._errors', 'pytest_migrationhub._options', "
-        "'pytest_migrationhub.plugin']"
+        "'pytest_migrationhub._version', 'pytest_migrationhub.plugin']"
     )
 
 

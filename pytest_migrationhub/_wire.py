@@ -1,0 +1,47 @@
+"""Facts of the AWS JSON 1.1 protocol as the two services speak it, and the answers built from them.
+
+Shared by the in-process pipeline, the botocore hook and the server. Imports
+nothing heavy.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any, Dict, Tuple
+
+#: botocore service name -> the ``X-Amz-Target`` prefix of its operations
+SERVICES: Dict[str, str] = {
+    "mgh": "AWSMigrationHub",
+    "migrationhub-config": "AWSMigrationHubMultiAccountService",
+}
+#: what an ``X-Amz-Target`` of either service starts with
+TARGET_PREFIXES: Tuple[str, ...] = tuple(f"{prefix}." for prefix in SERVICES.values())
+#: the service ids botocore's models give the two services
+SERVICE_IDS = frozenset({"Migration Hub", "MigrationHub Config"})
+JSON_CONTENT_TYPE = "application/x-amz-json-1.1"
+#: 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z in epoch seconds: what a timestamp can name
+TIMESTAMP_MIN = -62135596800
+TIMESTAMP_MAX = 253402300799.999
+
+#: ``(status, headers, body)``, as the fake answers a request
+Response = Tuple[int, Dict[str, str], bytes]
+
+
+def request_id() -> str:
+    return str(uuid.uuid4())
+
+
+def json_headers() -> Dict[str, str]:
+    return {"x-amzn-RequestId": request_id(), "Content-Type": JSON_CONTENT_TYPE}
+
+
+def error_body(code: str, message: str, **extra: Any) -> bytes:
+    """An AWS JSON error body: ``{"__type": code, "Message": message, ...}``."""
+    body: Dict[str, Any] = {"__type": code, "Message": message}
+    body.update(extra)
+    return json.dumps(body).encode()
+
+
+def error_response(status: int, code: str, message: str, **extra: Any) -> Response:
+    return status, json_headers(), error_body(code, message, **extra)
