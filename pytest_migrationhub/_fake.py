@@ -198,7 +198,7 @@ class MigrationHubFake:
 
     def start(self) -> "MigrationHubFake":
         """Route Migration Hub requests of every botocore client to this fake."""
-        _hook.activate(self)
+        _hook.activate(self, self._record_delay)
         self._started = True
         return self
 

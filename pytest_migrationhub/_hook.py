@@ -18,10 +18,9 @@ for every service and answers Migration Hub, which it does not implement, with a
 404). The handler stays on the client once registered, and does nothing while
 no fake is active.
 
-aiobotocore has its own signer, endpoint, sleep and token bucket, patched in the
-same way with the same decisions, but only if aiobotocore is installed and only
-once its modules are imported by the code that uses them: this module never
-imports aiobotocore itself.
+aiobotocore has its own signer, endpoint, sleep and token bucket: ``_hook_aio``
+patches them with the same decisions, which this module holds. The machinery
+that applies a table and undoes it is ``_patching``'s.
 
 Most of what the table names is private to botocore. ``missing_internals()``
 lists what the installed botocore lacks of it (the test suite runs it against
@@ -31,23 +30,23 @@ attribute and the botocore version rather than failing obscurely later.
 
 from __future__ import annotations
 
-import contextvars
 import importlib
-import importlib.util
 import os
-import sys
 import threading
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Callable, List, Optional, Tuple
 
 from ._errors import MigrationHubFakeError
+from ._patching import Patch, Read, apply, moved, owner_of, undo_all
 from ._wire import SERVICE_IDS, TARGET_PREFIXES
 
 if TYPE_CHECKING:
     from ._fake import MigrationHubFake
 
-_lock = threading.RLock()
+#: guards activation and the registration of the answer on a client
+lock = threading.RLock()
 _active: Optional["MigrationHubFake"] = None
+#: where the active fake keeps the retry backoff it saves the caller from sleeping
+_record_delay: Optional[Callable[[float], None]] = None
 #: bumped at every activation; retry state last reset in an older epoch is reset again
 _epoch = 0
 #: the events the fake answers on: ``before-send.<hyphenized service id>``
@@ -55,14 +54,6 @@ _BEFORE_SEND = ("before-send.migration-hub", "before-send.migrationhub-config")
 #: set on a client's event emitter once the fake's handler is registered there
 _MARK = "_mhub_answers"
 _local = threading.local()
-#: the async counterparts of ``_local.serving`` and ``_local.retrying``: a
-#: coroutine's state follows its task, not its thread
-_aio_serving: "contextvars.ContextVar[Optional[MigrationHubFake]]" = contextvars.ContextVar(
-    "mhub_aio_serving", default=None
-)
-_aio_retrying: "contextvars.ContextVar[Optional[MigrationHubFake]]" = contextvars.ContextVar(
-    "mhub_aio_retrying", default=None
-)
 #: the value AWS_EC2_METADATA_DISABLED had before activation (None: unset)
 _saved_imds: Optional[str] = None
 _IMDS = "AWS_EC2_METADATA_DISABLED"
@@ -72,9 +63,12 @@ def active() -> Optional["MigrationHubFake"]:
     return _active
 
 
-def activate(fake: "MigrationHubFake") -> None:
-    global _active, _epoch, _saved_imds
-    with _lock:
+def activate(fake: "MigrationHubFake", record_delay: Callable[[float], None]) -> None:
+    """Answer Migration Hub requests with ``fake``; ``record_delay`` keeps each retry backoff not slept."""
+    global _active, _epoch, _saved_imds, _record_delay
+    from . import _hook_aio
+
+    with lock:
         if _active is not None:
             if _active is fake:
                 raise MigrationHubFakeError("This Migration Hub fake is already started.")
@@ -84,12 +78,12 @@ def activate(fake: "MigrationHubFake") -> None:
             )
         _apply_botocore()
         _epoch += 1
-        _active = fake
+        _active, _record_delay = fake, record_delay
         try:
-            _watch_aiobotocore()
+            _hook_aio.watch()
         except BaseException:
             _active = None
-            _undo_all()
+            undo_all()
             raise
         # A client created while the fake is active needs no credentials; without
         # this, botocore would look for some on the EC2 instance metadata service.
@@ -99,100 +93,17 @@ def activate(fake: "MigrationHubFake") -> None:
 
 def deactivate(fake: "MigrationHubFake") -> None:
     global _active
-    with _lock:
+    from . import _hook_aio
+
+    with lock:
         if _active is fake:
             _active = None
             if _saved_imds is None:
                 os.environ.pop(_IMDS, None)
             else:
                 os.environ[_IMDS] = _saved_imds
-            _undo_all()
-            if _AioFinder in sys.meta_path:
-                sys.meta_path.remove(_AioFinder)
-
-
-# --- the table ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Patch:
-    """One attribute the fake replaces while it is active."""
-
-    #: the module that holds it
-    module: str
-    #: the class in ``module`` that holds it, or "" for an attribute of the module
-    owner: str
-    name: str
-    #: the first release known to have it (the package itself needs botocore 1.34.0)
-    since: str
-    why: str
-    #: the replacement, made from the original
-    wrap: Callable[[Any], Any]
-    #: absent in some releases, and then left alone
-    optional: bool = False
-
-    @property
-    def path(self) -> str:
-        return ".".join(part for part in (self.module, self.owner, self.name) if part)
-
-
-@dataclass(frozen=True)
-class Read:
-    """Private attributes of botocore's objects that the fake reads without replacing them."""
-
-    module: str
-    owner: str
-    names: Tuple[str, ...]
-    since: str
-    why: str
-
-
-#: what has been replaced and how to put it back: (owner, name, saved, replacement);
-#: ``saved`` is ``_INHERITED`` when the owner did not hold the attribute itself
-_applied: List[Tuple[Any, str, Any, Any]] = []
-_INHERITED = object()
-
-
-def _owner(patch: Patch, module: Any) -> Any:
-    return getattr(module, patch.owner, None) if patch.owner else module
-
-
-def _moved(patch_path: str, library: str, version: str, why: str) -> str:
-    return (
-        f"{library} {version} has no {patch_path}, which pytest-migrationhub relies on ({why}). "
-        f"Install the {library} version this pytest-migrationhub release was tested with, "
-        f"or a pytest-migrationhub release that supports {library} {version}."
-    )
-
-
-def _apply(patches: Sequence[Patch], module: Any, library: str) -> None:
-    """Replace every attribute ``patches`` names in ``module``, or none of them."""
-    found = []
-    for patch in patches:
-        owner = _owner(patch, module)
-        if owner is None or not hasattr(owner, patch.name):
-            if patch.optional:
-                continue
-            version = getattr(sys.modules.get(library), "__version__", "?")
-            raise MigrationHubFakeError(_moved(patch.path, library, version, patch.why))
-        found.append((patch, owner))
-    for patch, owner in found:
-        replacement = patch.wrap(getattr(owner, patch.name))
-        _applied.append((owner, patch.name, vars(owner).get(patch.name, _INHERITED), replacement))
-        setattr(owner, patch.name, replacement)
-
-
-def _undo_all() -> None:
-    while _applied:
-        owner, name, saved, replacement = _applied.pop()
-        # Something patched the same attribute on top of ours: leave both in place
-        # (ours does nothing while no fake is active).
-        if vars(owner).get(name) is not replacement:
-            continue
-        if saved is _INHERITED:
-            delattr(owner, name)
-        else:
-            setattr(owner, name, saved)
+            undo_all()
+            _hook_aio.unwatch()
 
 
 def _apply_botocore() -> None:
@@ -201,9 +112,9 @@ def _apply_botocore() -> None:
     for module_name in dict.fromkeys(patch.module for patch in PATCHES):
         module = importlib.import_module(module_name)
         try:
-            _apply([patch for patch in PATCHES if patch.module == module_name], module, "botocore")
+            apply([patch for patch in PATCHES if patch.module == module_name], module, "botocore")
         except BaseException:
-            _undo_all()
+            undo_all()
             raise
 
 
@@ -215,9 +126,9 @@ def missing_internals() -> List[str]:
 
     problems = []
     for patch in PATCHES:
-        owner = _owner(patch, importlib.import_module(patch.module))
+        owner = owner_of(patch, importlib.import_module(patch.module))
         if owner is None or not hasattr(owner, patch.name):
-            problems.append(_moved(patch.path, "botocore", botocore.__version__, patch.why))
+            problems.append(moved(patch.path, "botocore", botocore.__version__, patch.why))
     client = Session().create_client(
         "mgh", region_name="us-west-2", aws_access_key_id="testing", aws_secret_access_key="testing"
     )
@@ -230,14 +141,14 @@ def missing_internals() -> List[str]:
         for name in read.names:
             if not hasattr(instances[read.owner], name):
                 path = f"{read.module}.{read.owner}().{name}"
-                problems.append(_moved(path, "botocore", botocore.__version__, read.why))
+                problems.append(moved(path, "botocore", botocore.__version__, read.why))
     return problems
 
 
 # --- the decisions, shared by the sync and async replacements ------------------
 
 
-def _take_over_signing(signer: Any, request: Any, region_name: Any, answer: Callable[..., Any]) -> Any:
+def take_over_signing(signer: Any, request: Any, region_name: Any, answer: Callable[..., Any]) -> Any:
     """The active fake if ``signer`` is about to sign a Migration Hub request, else None.
 
     Such a request is not signed (no credentials are needed, none are used): the
@@ -255,7 +166,7 @@ def _take_over_signing(signer: Any, request: Any, region_name: Any, answer: Call
     )
     emitter = signer._event_emitter
     if not getattr(emitter, _MARK, False):
-        with _lock:
+        with lock:
             if not getattr(emitter, _MARK, False):
                 for event in _BEFORE_SEND:
                     emitter.register_first(event, answer, unique_id=f"pytest-migrationhub:{event}")
@@ -263,7 +174,7 @@ def _take_over_signing(signer: Any, request: Any, region_name: Any, answer: Call
     return fake
 
 
-def _retrying_fake(operation_model: Any) -> Any:
+def retrying_fake(operation_model: Any) -> Any:
     """The active fake if botocore is deciding on a retry of one of its operations, else None."""
     fake = _active
     if fake is not None and operation_model.service_model.service_id in SERVICE_IDS:
@@ -271,7 +182,7 @@ def _retrying_fake(operation_model: Any) -> Any:
     return None
 
 
-def _wait_is_virtual(serving: Any) -> bool:
+def wait_is_virtual(serving: Any) -> bool:
     """A token bucket never blocks on a request the fake answers: the wait is virtual, as the backoff is.
 
     Under a frozen clock it would otherwise wait forever.
@@ -292,7 +203,7 @@ def _access_key_id(credentials: Any) -> str:
     return fields.get("access_key") or fields.get("_access_key") or "-"
 
 
-def _answerer(response_class: Any, raw_class: Any) -> Callable[..., Any]:
+def answerer(response_class: Any, raw_class: Any) -> Callable[..., Any]:
     """A ``before-send`` handler: the fake's HTTP response to a Migration Hub request, else ``None``."""
 
     def answer(request: Any, **kwargs: Any) -> Any:
@@ -324,22 +235,11 @@ class _RawBody:
         yield self._body
 
 
-class _AioRawBody:
-    """The ``raw`` of an aiobotocore ``AioAWSResponse``: a body already in memory."""
-
-    __slots__ = ("_body",)
-
-    def __init__(self, body: bytes) -> None:
-        self._body = body
-
-    async def read(self, *args: Any) -> bytes:
-        return self._body
-
-    aread = read
-
-
-def _record_sleep(fake: Any, seconds: float) -> None:
-    fake._record_delay(seconds)
+def record_sleep(seconds: float) -> None:
+    """Keep a retry backoff on the active fake instead of sleeping it."""
+    record = _record_delay
+    if record is not None:
+        record(seconds)
 
 
 # --- botocore's replacements ---------------------------------------------------
@@ -348,14 +248,14 @@ def _record_sleep(fake: Any, seconds: float) -> None:
 def _sync_answer() -> Callable[..., Any]:
     from botocore.awsrequest import AWSResponse
 
-    return _answerer(AWSResponse, _RawBody)
+    return answerer(AWSResponse, _RawBody)
 
 
 def _wrap_sign(original: Any) -> Any:
     answer = _sync_answer()
 
     def sign(self: Any, operation_name: str, request: Any, region_name: Any = None, *args: Any, **kwargs: Any) -> Any:
-        fake = _take_over_signing(self, request, region_name, answer)
+        fake = take_over_signing(self, request, region_name, answer)
         _local.serving = fake
         if fake is not None:
             return None
@@ -376,7 +276,7 @@ def _wrap_send(original: Any) -> Any:
 
 def _wrap_needs_retry(original: Any) -> Any:
     def needs_retry(self: Any, attempts: int, operation_model: Any, *args: Any, **kwargs: Any) -> Any:
-        fake = _retrying_fake(operation_model)
+        fake = retrying_fake(operation_model)
         if fake is None:
             return original(self, attempts, operation_model, *args, **kwargs)
         _local.retrying = fake
@@ -400,7 +300,7 @@ class _EndpointTime:
     def sleep(self, seconds: float) -> None:
         fake = getattr(_local, "retrying", None)
         if fake is not None:
-            _record_sleep(fake, seconds)
+            record_sleep(seconds)
             return
         self._original.sleep(seconds)
 
@@ -422,7 +322,7 @@ def _wrap_bucket_acquire(original: Any) -> Any:
     from botocore.retries.bucket import CapacityNotAvailableError
 
     def acquire(self: Any, amount: int = 1, block: bool = True) -> Any:
-        if _wait_is_virtual(getattr(_local, "serving", None)):
+        if wait_is_virtual(getattr(_local, "serving", None)):
             try:
                 return original(self, amount, block=False)
             except CapacityNotAvailableError:
@@ -485,167 +385,3 @@ READS: Tuple[Read, ...] = (
     ),
 )
 
-
-# --- aiobotocore's replacements ---------------------------------------------------
-
-
-def _wrap_aio_sign(original: Any) -> Any:
-    from aiobotocore.awsrequest import AioAWSResponse
-
-    answer = _answerer(AioAWSResponse, _AioRawBody)
-
-    async def sign(self: Any, operation_name: str, request: Any, region_name: Any = None, *args: Any, **kwargs: Any) -> Any:
-        fake = _take_over_signing(self, request, region_name, answer)
-        if fake is not None or _aio_serving.get() is not None:
-            _aio_serving.set(fake)
-        if fake is not None:
-            return None
-        return await original(self, operation_name, request, region_name, *args, **kwargs)
-
-    return sign
-
-
-def _wrap_aio_needs_retry(original: Any) -> Any:
-    async def needs_retry(self: Any, attempts: int, operation_model: Any, *args: Any, **kwargs: Any) -> Any:
-        fake = _retrying_fake(operation_model)
-        if fake is None:
-            return await original(self, attempts, operation_model, *args, **kwargs)
-        token = _aio_retrying.set(fake)
-        try:
-            return await original(self, attempts, operation_model, *args, **kwargs)
-        finally:
-            _aio_retrying.reset(token)
-
-    return needs_retry
-
-
-class _AioEndpointAsyncio:
-    """Stands in for the ``asyncio`` module inside ``aiobotocore.endpoint``, where aiobotocore sleeps."""
-
-    def __init__(self, original: Any) -> None:
-        self._original = original
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._original, name)
-
-    async def sleep(self, seconds: float, result: Any = None) -> Any:
-        fake = _aio_retrying.get()
-        if fake is not None:
-            _record_sleep(fake, seconds)
-            return result
-        return await self._original.sleep(seconds, result)
-
-
-def _wrap_anyio_sleep(original: Any) -> Any:
-    async def anyio_sleep(self: Any, seconds: float) -> Any:
-        fake = _aio_retrying.get()
-        if fake is not None:
-            _record_sleep(fake, seconds)
-            return None
-        return await original(self, seconds)
-
-    return anyio_sleep
-
-
-def _wrap_aio_bucket_acquire(original: Any) -> Any:
-    from botocore.exceptions import CapacityNotAvailableError
-
-    async def acquire(self: Any, amount: int = 1, block: bool = True) -> Any:
-        if _wait_is_virtual(_aio_serving.get()):
-            try:
-                return await original(self, amount, block=False)
-            except CapacityNotAvailableError:
-                return True
-        return await original(self, amount, block)
-
-    return acquire
-
-
-_AIO_OLDEST = "aiobotocore 2.5"
-
-#: everything the fake replaces in aiobotocore while it is active (once aiobotocore is imported)
-AIO_PATCHES: Tuple[Patch, ...] = (
-    Patch("aiobotocore.signers", "AioRequestSigner", "sign", _AIO_OLDEST, "as botocore's", _wrap_aio_sign),
-    Patch(
-        "aiobotocore.endpoint", "AioEndpoint", "_needs_retry", _AIO_OLDEST, "as botocore's", _wrap_aio_needs_retry
-    ),
-    Patch(
-        "aiobotocore.endpoint", "", "asyncio", _AIO_OLDEST,
-        "aiobotocore sleeps the retry backoff with this module's asyncio.sleep", _AioEndpointAsyncio,
-    ),
-    Patch(
-        "aiobotocore.endpoint", "AnyioEndpoint", "_sleep", "aiobotocore's httpx backend",
-        "that backend sleeps the retry backoff with anyio", _wrap_anyio_sleep, optional=True,
-    ),
-    Patch(
-        "aiobotocore.retries.bucket", "AsyncTokenBucket", "acquire", _AIO_OLDEST, "as botocore's",
-        _wrap_aio_bucket_acquire,
-    ),
-)
-_AIO_MODULES: Dict[str, Tuple[Patch, ...]] = {
-    name: tuple(patch for patch in AIO_PATCHES if patch.module == name)
-    for name in dict.fromkeys(patch.module for patch in AIO_PATCHES)
-}
-#: None: not looked for yet
-_aio_installed: Optional[bool] = None
-
-
-def _apply_aio(name: str, module: Any) -> None:
-    with _lock:
-        if _active is not None:
-            _apply(_AIO_MODULES[name], module, "aiobotocore")
-
-
-class _PatchingLoader:
-    """Runs a module's own loader, then patches what the module defined."""
-
-    def __init__(self, loader: Any, name: str) -> None:
-        self._loader = loader
-        self._name = name
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._loader, name)
-
-    def create_module(self, spec: Any) -> Any:
-        return self._loader.create_module(spec)
-
-    def exec_module(self, module: Any) -> None:
-        self._loader.exec_module(module)
-        _apply_aio(self._name, module)
-
-
-class _AioFinder:
-    """Patches aiobotocore's modules as they are imported while a fake is active, and finds nothing itself."""
-
-    @classmethod
-    def find_spec(cls, fullname: str, path: Optional[Sequence[str]] = None, target: Any = None) -> Any:
-        if fullname not in _AIO_MODULES or _active is None:
-            return None
-        for finder in sys.meta_path:
-            if finder is cls:
-                continue
-            find_spec = getattr(finder, "find_spec", None)
-            spec = find_spec(fullname, path, target) if find_spec is not None else None
-            if spec is not None:
-                if spec.loader is not None and hasattr(spec.loader, "exec_module"):
-                    spec.loader = _PatchingLoader(spec.loader, fullname)
-                return spec
-        return None
-
-
-def _watch_aiobotocore() -> None:
-    """Patch aiobotocore's classes now if it is imported, or as soon as it is while the fake is active.
-
-    Costs one look-up per process for a user without aiobotocore, and never imports it.
-    """
-    global _aio_installed
-    if _aio_installed is None:
-        _aio_installed = "aiobotocore" in sys.modules or importlib.util.find_spec("aiobotocore") is not None
-    if not _aio_installed:
-        return
-    if _AioFinder not in sys.meta_path:  # pytester, for one, restores sys.meta_path
-        sys.meta_path.insert(0, _AioFinder)
-    for name in _AIO_MODULES:
-        module = sys.modules.get(name)
-        if module is not None:
-            _apply_aio(name, module)
