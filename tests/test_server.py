@@ -30,14 +30,9 @@ import pytest
 
 from pytest_migrationhub import MigrationHubFakeError
 from pytest_migrationhub._fake import MigrationHubFake
-from pytest_migrationhub._server import (
-    _ROUTES,
-    CONTROL_PREFIX,
-    MAX_BODY,
-    MigrationHubServer,
-    is_loopback,
-    loopback_warning,
-)
+from pytest_migrationhub._control import CONTROL_PREFIX, ROUTES
+from pytest_migrationhub._hosts import is_loopback, loopback_warning
+from pytest_migrationhub._server import MAX_BODY, MigrationHubServer
 
 JSON11 = "application/x-amz-json-1.1"
 STREAM, TASK = "SMS", "sms-12de3cf1a"
@@ -942,7 +937,7 @@ def test_bad_control_requests_get_clear_errors(
 def test_the_control_index_lists_every_route_and_the_readme_documents_them(mhub_server: MigrationHubServer) -> None:
     status, index = control(mhub_server, "GET", "")
     assert status == 200 and index["service"] == "pytest-migrationhub"
-    routes = {f"{method} {CONTROL_PREFIX}{route}" for method, route in _ROUTES}
+    routes = {f"{method} {CONTROL_PREFIX}{route}" for method, route in ROUTES}
     assert set(index["routes"]) == routes
     section = README.split("## Server mode", 1)[1].split("\n## ", 1)[0]
     documented = set(re.findall(r"^\| `((?:GET|POST|PUT|DELETE) /mhub-api/[^`?]*)", section, flags=re.M))
@@ -1090,7 +1085,7 @@ def test_serve_prints_the_endpoint_serves_and_stops_cleanly(sig: int, options: L
 def test_serve_warns_when_not_on_loopback() -> None:
     # Binding a non-loopback address is off limits here: make 127.0.0.1 count as one.
     script = (
-        "import sys, pytest_migrationhub._server as server\n"
+        "import sys, pytest_migrationhub._hosts as server\n"
         "server.is_loopback = lambda host: False\n"
         "from pytest_migrationhub.__main__ import main\n"
         "sys.exit(main(['serve']))\n"
@@ -1221,7 +1216,7 @@ def test_allowed_hosts_add_names_and_a_star_answers_any(mhub_fake: Any) -> None:
 
 def test_off_loopback_the_bound_address_is_answered(mhub_fake: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     # Binding a non-loopback address is off limits here: make no address count as loopback.
-    import pytest_migrationhub._server as server_module
+    import pytest_migrationhub._hosts as server_module
 
     monkeypatch.setattr(server_module, "is_loopback", lambda host: False)
     with MigrationHubServer(mhub_fake) as server:
