@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import re
 import socket
+import threading
 import time
-from typing import Any, Dict, Iterator, Tuple
+from typing import Any, Dict, Iterator, List, Tuple
 
 import pytest
 from server_helpers import (
@@ -275,9 +276,11 @@ def quick_server() -> Iterator[MigrationHubServer]:
 
 
 def test_a_client_that_sends_nothing_gets_408_and_blocks_nobody(quick_server: MigrationHubServer) -> None:
-    silent = socket.create_connection((quick_server.host, quick_server.port), timeout=5)
-    assert still_serving(quick_server)  # served while the silent one waits
+    # The socket's timeout bounds the wait; how soon the 408 comes is measured by
+    # benchmarks/bench_server.py, not asserted here, where a loaded machine is slow.
     started = time.monotonic()
+    silent = socket.create_connection((quick_server.host, quick_server.port), timeout=30)
+    assert still_serving(quick_server)  # served while the silent one waits
     answer = b""
     while True:
         chunk = silent.recv(65536)
@@ -285,7 +288,7 @@ def test_a_client_that_sends_nothing_gets_408_and_blocks_nobody(quick_server: Mi
             break
         answer += chunk
     silent.close()
-    assert time.monotonic() - started < 3
+    assert time.monotonic() - started >= 0.25  # the server waited for its timeout first
     status, headers, body = parse_raw(answer)
     assert (status, body["__type"], body["Message"], headers["Connection"]) == (
         408, "RequestTimeoutException",
@@ -313,14 +316,25 @@ def test_an_idle_kept_alive_connection_is_closed_silently(quick_server: Migratio
     assert received.count(b"HTTP/1.1 ") == 1 and parse_raw(received)[0] == 200
 
 
+def connection_threads(*clients: socket.socket) -> List[threading.Thread]:
+    """The server's threads serving these client sockets (named after the client's port)."""
+    names = {f"mhub-server-conn-{client.getsockname()[1]}" for client in clients}
+    return [thread for thread in threading.enumerate() if thread.name in names]
+
+
 def test_stopping_closes_open_connections_at_once() -> None:
     server = MigrationHubServer(MigrationHubFake()).start()
     idle = socket.create_connection((server.host, server.port), timeout=5)
     conn = connect(server)
     assert api(server, "ListProgressUpdateStreams", conn=conn)[0] == 200  # a kept-alive one
-    started = time.monotonic()
+    assert still_serving(server) and conn.sock is not None
+    serving = connection_threads(idle, conn.sock)
+    assert len(serving) == 2
+    # stop() waits 2 s at most for the connections' threads; had it not closed the
+    # connections, theirs would still wait for their 60 s timeout. (How long stop()
+    # takes is measured by benchmarks/bench_server.py.)
     server.stop()
-    assert time.monotonic() - started < 1
+    assert [thread for thread in serving if thread.is_alive()] == []
     assert idle.recv(10) == b""
     idle.close()
     conn.close()
