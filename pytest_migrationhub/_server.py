@@ -240,8 +240,6 @@ class MigrationHubServer:
             end.close()
         self._httpd = self._thread = self._wake = None
 
-    close = stop
-
     def __enter__(self) -> "MigrationHubServer":
         return self.start()
 
