@@ -13,6 +13,9 @@ would be), ``http.client``, one kept-alive connection per server, one request
 at a time. Rounds alternate between the two,
 their order flipping each round, after a warm-up; the figures are medians.
 Bounded in count (``--rounds`` x ``--requests``) and in time (``--max-seconds``).
+Then two lifecycle figures: how long ``stop()`` takes with two connections open,
+and how soon a client that sends nothing gets its 408 from a server whose
+timeout is 0.3 s.
 No address but 127.0.0.1 is used; no fake is started (nothing in-process is
 intercepted).
 """
@@ -20,10 +23,13 @@ intercepted).
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
+import socket
 import statistics
 import subprocess
 import sys
+import time
 from typing import Any, Dict, List, Tuple
 
 from pytest_migrationhub._fake import MigrationHubFake
@@ -104,6 +110,28 @@ print(json.dumps(rates))
 """
 
 
+def lifecycle_figures() -> Tuple[float, float]:
+    """Seconds ``stop()`` takes with an idle and a kept-alive connection open, and
+    seconds until a silent client's 408 arrives (server timeout 0.3 s)."""
+    server = MigrationHubServer(MigrationHubFake(), answer=constant_answer).start()
+    idle = socket.create_connection((server.host, server.port), timeout=30)
+    kept = http.client.HTTPConnection(server.host, server.port, timeout=30)
+    kept.request("POST", "/", body=BODY, headers=HEADERS)
+    kept.getresponse().read()
+    started = time.perf_counter()
+    server.stop()
+    stopping = time.perf_counter() - started
+    idle.close()
+    kept.close()
+    with MigrationHubServer(MigrationHubFake(), timeout=0.3) as quiet:
+        started = time.perf_counter()
+        with socket.create_connection((quiet.host, quiet.port), timeout=30) as silent:
+            while silent.recv(65536):
+                pass
+        answered = time.perf_counter() - started
+    return stopping, answered
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="fewer, shorter rounds")
@@ -158,6 +186,9 @@ def main() -> int:
     print(f"  ratio fake/baseline (rates)  {fake_rate / base_rate:.2f}")
     print(f"  the fake's own cost per Notify  {1e6 / fake_rate - 1e6 / base_rate:.1f} us")
     print(f"  updates recorded: {updates} (every request, warm-up included)")
+    stopping, answered = lifecycle_figures()
+    print(f"  stop() with 2 connections open  {stopping * 1e3:.1f} ms")
+    print(f"  408 to a silent client, timeout 0.3 s  after {answered:.3f} s")
     return 0
 
 

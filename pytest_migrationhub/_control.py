@@ -1,0 +1,360 @@
+"""The control API under ``/mhub-api/``: a suite in any language inspects and steers the fake.
+
+Each route is declared once, by :func:`route` on the method that answers it.
+The method's keyword parameters are the route's fields: a ``GET`` reads them
+from the query string, a write from the JSON body. Their annotations say which
+JSON types they take, and a parameter without a default is required. Adding a
+route is one method here plus its row in the README's table.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import sys
+import traceback
+import typing
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, Optional, Tuple, TypeVar
+from urllib.parse import parse_qs
+
+from ._errors import MigrationHubFakeError
+from ._hosts import WRITES
+from ._version import __version__
+from ._wire import Response, error_body
+
+if TYPE_CHECKING:
+    from ._fake import MigrationHubFake
+    from ._state import Application, Call, MigrationTask, Update
+
+#: the control API's path prefix
+CONTROL_PREFIX = "/mhub-api/"
+#: what the control API reads and writes
+CONTROL_JSON = "application/json"
+
+_NONE = type(None)
+_TYPE_NAMES = {str: "a string", int: "an integer", _NONE: "null"}
+Handler = TypeVar("Handler", bound=Callable[..., Any])
+#: field -> (the JSON types it takes, whether it is required), in the handler's order
+Fields = Dict[str, Tuple[Tuple[type, ...], bool]]
+
+
+class ControlError(Exception):
+    """A control API request that cannot be honoured: answered as JSON, never raised further."""
+
+    def __init__(self, status: int, code: str, message: str, headers: Optional[Dict[str, str]] = None):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.headers = headers or {}
+
+
+def _bad_request(message: str) -> ControlError:
+    return ControlError(400, "BadRequestException", message)
+
+
+@dataclass(frozen=True)
+class Route:
+    """One route: the method of :class:`ControlAPI` that answers it and the fields it takes."""
+
+    method: str
+    path: str
+    handler: Callable[..., Any]
+    fields: Fields
+
+    @property
+    def label(self) -> str:
+        return f"{self.method} {CONTROL_PREFIX}{self.path}"
+
+
+def _check_fields(label: str, where: str, values: Mapping[str, Any], spec: Fields) -> None:
+    """Refuse unknown, missing and mistyped values (400), naming them."""
+    unknown = sorted(set(values) - set(spec))
+    if unknown:
+        known = ", ".join(sorted(spec)) or "none"
+        raise _bad_request(f"{label}: unknown {where} {', '.join(repr(u) for u in unknown)}; known: {known}")
+    for name, (types, required) in spec.items():
+        if name not in values:
+            if required:
+                raise _bad_request(f"{label}: the {where} {name!r} is required")
+            continue
+        value = values[name]
+        # JSON true/false are not integers here.
+        if isinstance(value, bool) or not isinstance(value, types):
+            wanted = " or ".join(_TYPE_NAMES[t] for t in types)
+            raise _bad_request(f"{label}: the {where} {name!r} must be {wanted}; got {json.dumps(value)}")
+
+
+#: (method, path after the prefix) -> the route, in the order declared
+ROUTES: Dict[Tuple[str, str], Route] = {}
+
+
+def route(method: str, path: str) -> Callable[[Handler], Handler]:
+    """Declare the decorated method as the answer to ``method /mhub-api/path``."""
+
+    def declare(handler: Handler) -> Handler:
+        hints = typing.get_type_hints(handler)
+        fields: Fields = {}
+        for name, parameter in inspect.signature(handler).parameters.items():
+            if parameter.kind is inspect.Parameter.KEYWORD_ONLY:
+                types = typing.get_args(hints[name]) or (hints[name],)
+                if not set(types) <= set(_TYPE_NAMES):
+                    raise TypeError(f"{method} {path}: the field {name!r} must be str, int or Optional of one")
+                fields[name] = (types, parameter.default is inspect.Parameter.empty)
+        ROUTES[(method, path)] = Route(method, path, handler, fields)
+        return handler
+
+    return declare
+
+
+# --- the fake's records as JSON ---------------------------------------------------------
+
+_UPDATE_KEYS = (
+    "status",
+    "status_detail",
+    "progress_percent",
+    "update_date_time",
+    "update_date_time_epoch",
+    "next_update_seconds",
+)
+
+
+def _moment(moment: Optional[datetime]) -> Tuple[Optional[str], Optional[float]]:
+    return (None, None) if moment is None else (moment.isoformat(), moment.timestamp())
+
+
+def _update_json(update: "Update") -> Dict[str, Any]:
+    iso, epoch = _moment(update.update_date_time)
+    values = (update.status, update.status_detail, update.progress_percent, iso, epoch, update.next_update_seconds)
+    return dict(zip(_UPDATE_KEYS, values, strict=True))
+
+
+def task_json(task: "MigrationTask") -> Dict[str, Any]:
+    """A task as the control API answers it (the README shows one)."""
+    from ._state import now
+
+    updates = task.updates  # one snapshot: the latest state and the history agree
+    latest = _update_json(updates[-1]) if updates else dict.fromkeys(_UPDATE_KEYS)
+    return {
+        "stream": task.stream,
+        "name": task.name,
+        **latest,
+        "is_stale": bool(updates) and updates[-1].overdue_at(now()),
+        "updates": [_update_json(u) for u in updates],
+        "created_artifacts": task.created_artifacts,
+        "discovered_resources": task.discovered_resources,
+        "source_resources": task.source_resources,
+        "resource_attributes": task.resource_attributes,
+    }
+
+
+def _call_json(call: "Call") -> Dict[str, Any]:
+    return {
+        "operation": call.operation,
+        "service": call.service,
+        "region": call.region,
+        "account": call.account,
+        "params": call.params,
+        "error_code": call.error_code,
+        "error_message": call.error_message,
+    }
+
+
+def _application_json(application: "Application") -> Dict[str, Any]:
+    iso, epoch = _moment(application.last_updated_time)
+    return {
+        "application_id": application.application_id,
+        "status": application.status,
+        "last_updated_time": iso,
+        "last_updated_time_epoch": epoch,
+    }
+
+
+# --- the routes -----------------------------------------------------------------------
+
+
+class ControlAPI:
+    """The control API of one fake: one method per route, each taking the fields it reads."""
+
+    def __init__(self, fake: "MigrationHubFake") -> None:
+        self.fake = fake
+
+    @route("GET", "")
+    def index(self) -> Any:
+        routes = [r.label for r in ROUTES.values()]
+        return {"service": "pytest-migrationhub", "version": __version__, "routes": routes}
+
+    @route("POST", "reset")
+    def reset(self) -> Any:
+        self.fake.reset()
+        return {}
+
+    @route("GET", "streams")
+    def get_streams(self, *, account: Optional[str] = None) -> Any:
+        return {"streams": self.fake.stream_names(account=account)}
+
+    @route("POST", "streams")
+    def add_stream(self, *, name: str, account: Optional[str] = None) -> Any:
+        self.fake.add_stream(name, account=account)
+        return {}
+
+    @route("GET", "tasks")
+    def get_tasks(self, *, stream: Optional[str] = None, account: Optional[str] = None) -> Any:
+        return {"tasks": [task_json(t) for t in self.fake.tasks(stream, account=account)]}
+
+    @route("POST", "tasks")
+    def add_task(self, *, stream: str, task: str, account: Optional[str] = None) -> Any:
+        return task_json(self.fake.add_task(stream, task, account=account))
+
+    @route("GET", "task")
+    def get_task(self, *, stream: str, task: str, account: Optional[str] = None) -> Any:
+        return task_json(self.fake.task(stream, task, account=account))
+
+    @route("GET", "stale-tasks")
+    def stale_tasks(self, *, account: Optional[str] = None) -> Any:
+        stale = self.fake.stale_tasks(account=account)
+        return {"stale_tasks": [{"stream": s, "task": t} for s, t in stale]}
+
+    @route("GET", "calls")
+    def calls(self) -> Any:
+        return {"calls": [_call_json(c) for c in self.fake.calls]}
+
+    @route("GET", "home-region")
+    def get_home_region(self, *, account: Optional[str] = None) -> Any:
+        return {"home_region": self.fake.get_home_region(account=account)}
+
+    @route("PUT", "home-region")
+    def set_home_region(self, *, home_region: Optional[str], account: Optional[str] = None) -> Any:
+        self.fake.set_home_region(home_region, account=account)
+        return {"home_region": self.fake.get_home_region(account=account)}
+
+    @route("POST", "faults")
+    def add_fault(
+        self,
+        *,
+        operation: str,
+        error_code: str,
+        times: Optional[int] = 1,
+        message: Optional[str] = None,
+        retry_after_seconds: Optional[int] = None,
+    ) -> Any:
+        self.fake.fail(operation, error_code, times=times, message=message, retry_after_seconds=retry_after_seconds)
+        return {}
+
+    @route("DELETE", "faults")
+    def clear_faults(self) -> Any:
+        self.fake.clear_faults()
+        return {}
+
+    @route("POST", "deny")
+    def deny(self, *, operation: str) -> Any:
+        self.fake.deny(operation)
+        return {}
+
+    @route("POST", "allow")
+    def allow(self, *, operation: str) -> Any:
+        self.fake.allow(operation)
+        return {}
+
+    @route("GET", "accounts")
+    def get_accounts(self) -> Any:
+        return {"accounts": self.fake.accounts}
+
+    @route("POST", "accounts")
+    def add_account(self, *, account: str, access_key_id: Optional[str] = None) -> Any:
+        self.fake.add_account(account, access_key_id=access_key_id)
+        return {}
+
+    @route("GET", "applications")
+    def get_applications(self, *, account: Optional[str] = None) -> Any:
+        return {"applications": [_application_json(a) for a in self.fake.applications(account=account)]}
+
+    @route("POST", "applications")
+    def add_application(self, *, application_id: str, status: Optional[str] = None, account: Optional[str] = None) -> Any:
+        return _application_json(self.fake.add_application(application_id, status=status, account=account))
+
+    @route("POST", "discovered-resources")
+    def add_discovered_resource(self, *, configuration_id: str, account: Optional[str] = None) -> Any:
+        self.fake.add_discovered_resource(configuration_id, account=account)
+        return {}
+
+    @route("GET", "unexplained")
+    def unexplained(self) -> Any:
+        return {"problems": self.fake.unexplained()}
+
+    # --- answering a request ------------------------------------------------------------
+
+    def answer(self, method: str, path: str, query: str, content_type: Optional[str], body: bytes) -> Response:
+        """Answer ``method /mhub-api/path?query``: JSON, also for every refusal and every bug."""
+        label = f"{method} {CONTROL_PREFIX}{path.rstrip('/')}"
+        headers = {"Content-Type": CONTROL_JSON}
+        try:
+            found = _find(method, path.rstrip("/"))
+            if method in WRITES and _media_type(content_type) != CONTROL_JSON:
+                raise ControlError(
+                    415,
+                    "UnsupportedMediaTypeException",
+                    f"{label}: Content-Type {content_type!r} is not accepted; control API writes "
+                    f"take Content-Type: {CONTROL_JSON}, with or without a body "
+                    f"(curl: -H 'Content-Type: {CONTROL_JSON}')",
+                )
+            # A GET reads its fields from the query string, a write from the body.
+            parameters = _query(label, query)
+            _check_fields(label, "query parameter", parameters, found.fields if method == "GET" else {})
+            fields = _json_body(label, body)
+            _check_fields(label, "field", fields, {} if method == "GET" else found.fields)
+            result = found.handler(self, **parameters, **fields)
+            return 200, headers, json.dumps(result).encode()
+        except ControlError as error:
+            return error.status, {**headers, **error.headers}, error_body(error.code, error.message)
+        except MigrationHubFakeError as error:
+            return 400, headers, error_body("MigrationHubFakeError", str(error))
+        except Exception as error:  # a bug: say so, and keep serving
+            traceback.print_exc(file=sys.stderr)
+            message = (
+                f"{label} failed: {type(error).__name__}: {error} (a bug in pytest-migrationhub; "
+                "the traceback is on the server's stderr)"
+            )
+            return 500, headers, error_body("InternalFailure", message)
+
+
+def _media_type(content_type: Optional[str]) -> Optional[str]:
+    return None if content_type is None else content_type.split(";", 1)[0].strip().lower()
+
+
+def _find(method: str, path: str) -> Route:
+    found = ROUTES.get((method, path))
+    if found is not None:
+        return found
+    label = f"{method} {CONTROL_PREFIX}{path}"
+    allowed: List[str] = sorted(m for (m, p) in ROUTES if p == path)
+    if allowed:
+        raise ControlError(
+            405,
+            "MethodNotAllowedException",
+            f"{label} is not served; use {' or '.join(allowed)}",
+            {"Allow": ", ".join(allowed)},
+        )
+    raise ControlError(404, "NotFoundException", f"no control API route {label}; GET {CONTROL_PREFIX} lists them")
+
+
+def _query(label: str, query: str) -> Dict[str, str]:
+    parsed = parse_qs(query, keep_blank_values=True, strict_parsing=False)
+    repeated = sorted(k for k, v in parsed.items() if len(v) > 1)
+    if repeated:
+        raise _bad_request(f"{label}: query parameter {repeated[0]!r} is given more than once")
+    return {k: v[0] for k, v in parsed.items()}
+
+
+def _json_body(label: str, body: bytes) -> Dict[str, Any]:
+    if not body.strip():
+        return {}
+    try:
+        fields = json.loads(body)
+    except ValueError:
+        raise _bad_request(f"{label}: the body is not JSON") from None
+    if not isinstance(fields, dict):
+        raise _bad_request(f"{label}: the body must be a JSON object")
+    return fields

@@ -1,0 +1,115 @@
+"""Who may talk to the server: the ``Host`` and ``Origin`` checks that keep web pages out.
+
+A page in a browser can reach a loopback server by DNS rebinding (its own name
+resolving to 127.0.0.1) or post to it across sites; neither can happen without
+the browser sending a ``Host`` of the page's name or an ``Origin`` of the page.
+Clients (curl, the AWS CLI, the SDKs) send neither.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Dict, FrozenSet, Iterable, List, Optional, Tuple
+
+from ._errors import MigrationHubFakeError
+
+#: what a Host refusal lists as always answered
+LOOPBACK_NAMES = "localhost, 127.0.0.1 (any 127.x.y.z) and [::1]"
+#: the methods that may change the fake; any other is a read
+WRITES = frozenset({"POST", "PUT", "DELETE", "PATCH"})
+_VERDICT_CACHE_SIZE = 64
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (an address or ``localhost``) names only this machine."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def host_name(value: str) -> str:
+    """The name in a ``Host`` header or an allowed host: no port, no brackets, lower case."""
+    name = value.strip()
+    if name.startswith("["):
+        name = name[1:].split("]", 1)[0]
+    elif name.count(":") == 1:
+        name = name.split(":", 1)[0]
+    name = name.rstrip(".").lower()
+    try:
+        return ipaddress.ip_address(name).compressed
+    except ValueError:
+        return name
+
+
+def loopback_warning(host: str) -> Optional[str]:
+    """The warning to print when binding to ``host``, or ``None`` for a loopback address."""
+    if is_loopback(host):
+        return None
+    return (
+        f"warning: listening on {host}, which is not a loopback address: anything that can reach "
+        "this machine can call the fake and its control API (no authentication)."
+    )
+
+
+def allowed_host_names(allowed_hosts: Iterable[str]) -> Tuple[str, ...]:
+    """``allowed_hosts`` as host names, or a :class:`MigrationHubFakeError` saying what they should be."""
+    hosts = allowed_hosts if isinstance(allowed_hosts, str) else list(allowed_hosts)
+    if isinstance(hosts, str) or not all(
+        isinstance(h, str) and h.strip() and not any(c in h for c in "/ \t@") for h in hosts
+    ):
+        raise MigrationHubFakeError(
+            "allowed_hosts must be a list of host names such as ['mhub.internal'] (no scheme), "
+            f"or ['*'] for any; got {allowed_hosts!r}."
+        )
+    return tuple(host_name(h) for h in hosts)
+
+
+class HostCheck:
+    """The ``Host`` names one bound server answers: loopback ones, the bound address, the allowed."""
+
+    def __init__(self, allowed: Tuple[str, ...], bound: str) -> None:
+        bound = host_name(bound)
+        wildcard = bound in ("0.0.0.0", "::")
+        self.accepted: FrozenSet[str] = frozenset(allowed) | (
+            frozenset() if wildcard or is_loopback(bound) else {bound}
+        )
+        self._verdicts: Dict[str, bool] = {}
+
+    def accepts(self, value: str) -> bool:
+        """Whether a request with ``Host: value`` is answered (any port)."""
+        verdict = self._verdicts.get(value)
+        if verdict is None:
+            name = host_name(value)
+            verdict = is_loopback(name) or name in self.accepted or "*" in self.accepted
+            if len(self._verdicts) < _VERDICT_CACHE_SIZE:
+                self._verdicts[value] = verdict
+        return verdict
+
+    def answered(self) -> str:
+        """The names answered, as a refusal lists them."""
+        extra = sorted(self.accepted)
+        return f"{LOOPBACK_NAMES}, {', '.join(extra)}" if extra else LOOPBACK_NAMES
+
+    def refusal(self, method: str, path: str, hosts: List[str], origin: Optional[str]) -> Optional[str]:
+        """Why a request with these ``Host`` headers and ``Origin`` is refused (403), or ``None``."""
+        for host in hosts:
+            if not self.accepts(host):
+                name = host_name(host)
+                return (
+                    f"Host {host!r} is not a name this server answers to: it answers "
+                    f"{self.answered()}, so that a web page cannot reach it under a name of "
+                    f"its own; if {name!r} is yours, allow it with serve --allow-host {name} "
+                    f"(in Python: MigrationHubServer(..., allowed_hosts=[{name!r}]))"
+                )
+        if origin is not None and method in WRITES:
+            own = {f"http://{h.strip().lower()}" for h in hosts}
+            if origin.strip().lower() not in own:
+                return (
+                    f"{method} {path} came from the web page at {origin!r}: "
+                    "this server takes no cross-site writes; send the request without an Origin "
+                    "header, as curl, the AWS CLI and the SDKs do"
+                )
+        return None
