@@ -37,9 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     schema_cmd = commands.add_parser(
         "schema", help="print the JSON Schema of an operation's request, or list the operations"
     )
-    schema_cmd.add_argument(
-        "operation", nargs="?", help="e.g. NotifyMigrationTaskState or notify_migration_task_state"
-    )
+    schema_cmd.add_argument("operation", nargs="?", help="e.g. NotifyMigrationTaskState or notify_migration_task_state")
     _add_serve_command(commands)
     return parser
 
@@ -55,26 +53,27 @@ def _add_serve_command(commands: Any) -> None:
         ),
     )
     serve_cmd.add_argument(
-        "--host", default="127.0.0.1",
+        "--host",
+        default="127.0.0.1",
         help="address to listen on (default 127.0.0.1; anything but loopback is reachable by others)",
     )
+    serve_cmd.add_argument("--port", type=int, default=0, help="port to listen on (default 0: any free port)")
     serve_cmd.add_argument(
-        "--port", type=int, default=0, help="port to listen on (default 0: any free port)"
-    )
-    serve_cmd.add_argument(
-        "--allow-host", action="append", default=[], metavar="NAME",
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
         help=(
             "answer requests whose Host header names NAME (any port), besides localhost, 127.0.0.1, "
             "[::1] and the address listened on; repeatable; '*' answers any name"
         ),
     )
     serve_cmd.add_argument(
-        "--home-region", default=DEFAULT_HOME_REGION,
+        "--home-region",
+        default=DEFAULT_HOME_REGION,
         help=f"the account's home region (default {DEFAULT_HOME_REGION}; 'none' leaves it unset)",
     )
-    serve_cmd.add_argument(
-        "-v", "--verbose", action="store_true", help="log every request on stderr"
-    )
+    serve_cmd.add_argument("-v", "--verbose", action="store_true", help="log every request on stderr")
 
 
 def _schema(operation: str | None) -> int:

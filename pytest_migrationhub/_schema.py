@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import botocore
@@ -42,7 +42,7 @@ def pattern_for(model_pattern: str) -> str:
     return f"^(?:{model_pattern})$"
 
 
-@lru_cache(maxsize=None)
+@cache
 def compile_pattern(pattern: str) -> re.Pattern[str]:
     """Compile a JSON Schema (ECMA-262) pattern into a Python regex.
 
@@ -297,7 +297,7 @@ def _json_path(path: list[Any]) -> str:
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def _explainer_class() -> Any:
     import jsonschema
     from jsonschema import validators
@@ -319,7 +319,5 @@ def explainer(schema: Schema) -> Any:
 
 def explain(validator: Any, body: Any) -> list[str]:
     """Return ``"<JSON path>: <rule broken>"`` for each rule ``body`` breaks, by path."""
-    errors = sorted(
-        validator.iter_errors(body), key=lambda e: (list(map(str, e.absolute_path)), e.message)
-    )
+    errors = sorted(validator.iter_errors(body), key=lambda e: (list(map(str, e.absolute_path)), e.message))
     return [f"{_json_path(list(e.absolute_path))}: {e.message}" for e in errors]

@@ -33,7 +33,7 @@ import math
 import re
 from collections.abc import Callable
 from datetime import datetime, timezone
-from functools import lru_cache, partial
+from functools import cache, partial
 from typing import Any
 
 from ._wire import TIMESTAMP_MAX
@@ -83,14 +83,14 @@ class _Spec:
         self.check = compile_check(self.schema)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _botocore_model(service: str) -> Any:
     from botocore.session import Session
 
     return Session().get_service_model(service)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _spec(operation: str) -> _Spec:
     return _Spec(operation)
 
@@ -118,9 +118,7 @@ def _valid(schema: dict[str, Any], shape: Any) -> Any:
     if kind == "object":
         members = _members(shape)
         required = set(schema.get("required", ()))
-        fields = {
-            name: _valid(sub, members.get(name)) for name, sub in schema["properties"].items()
-        }
+        fields = {name: _valid(sub, members.get(name)) for name, sub in schema["properties"].items()}
         return st.fixed_dictionaries(
             {k: v for k, v in fields.items() if k in required},
             optional={k: v for k, v in fields.items() if k not in required},
@@ -165,8 +163,7 @@ def _valid_string(schema: dict[str, Any]) -> Any:
         inner = inner[1:-2]
     search = pattern.search
     return st.from_regex(re.compile(inner, re.ASCII), fullmatch=True).filter(
-        lambda value: low <= len(value) <= (high if high is not None else len(value))
-        and search(value) is not None
+        lambda value: low <= len(value) <= (high if high is not None else len(value)) and search(value) is not None
     )
 
 
@@ -183,7 +180,7 @@ def valid_requests(operation: str) -> Any:
     return _valid_requests(_spec(operation).name)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _valid_requests(operation: str) -> Any:
     spec = _spec(operation)
     return _valid(spec.schema, spec.shape).filter(spec.check)
@@ -196,9 +193,7 @@ _JSON_TYPES: dict[str, Any] = {
     "null": st.none(),
     "boolean": st.booleans(),
     "integer": st.integers(),
-    "fraction": st.floats(allow_nan=False, allow_infinity=False).filter(
-        lambda value: not value.is_integer()
-    ),
+    "fraction": st.floats(allow_nan=False, allow_infinity=False).filter(lambda value: not value.is_integer()),
     "string": st.text(max_size=5),
     "array": st.lists(st.integers(), max_size=2),
     "object": st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
@@ -397,7 +392,7 @@ def invalid_requests(operation: str) -> Any:
     return _invalid_requests(_spec(operation).name)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _invalid_requests(operation: str) -> Any:
     spec = _spec(operation)
     return _invalid(operation).filter(lambda body: not spec.check(body))
