@@ -7,12 +7,12 @@ import argparse
 import json
 import os
 import sys
-from typing import Any, List, Optional
+from typing import Any
 
 from ._options import DEFAULT_HOME_REGION, home_region_option
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     try:
         code = _main(argv)
         sys.stdout.flush()
@@ -24,15 +24,25 @@ def main(argv: Optional[List[str]] = None) -> int:
     return code
 
 
-def _main(argv: Optional[List[str]] = None) -> int:
+def _main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "serve":
+        return _serve(args)
+    return _schema(args.operation)
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m pytest_migrationhub")
     commands = parser.add_subparsers(dest="command", required=True)
     schema_cmd = commands.add_parser(
         "schema", help="print the JSON Schema of an operation's request, or list the operations"
     )
-    schema_cmd.add_argument(
-        "operation", nargs="?", help="e.g. NotifyMigrationTaskState or notify_migration_task_state"
-    )
+    schema_cmd.add_argument("operation", nargs="?", help="e.g. NotifyMigrationTaskState or notify_migration_task_state")
+    _add_serve_command(commands)
+    return parser
+
+
+def _add_serve_command(commands: Any) -> None:
     serve_cmd = commands.add_parser(
         "serve",
         help="run the fake as an HTTP endpoint speaking AWS JSON 1.1 (stop with Ctrl-C or SIGTERM)",
@@ -43,39 +53,40 @@ def _main(argv: Optional[List[str]] = None) -> int:
         ),
     )
     serve_cmd.add_argument(
-        "--host", default="127.0.0.1",
+        "--host",
+        default="127.0.0.1",
         help="address to listen on (default 127.0.0.1; anything but loopback is reachable by others)",
     )
+    serve_cmd.add_argument("--port", type=int, default=0, help="port to listen on (default 0: any free port)")
     serve_cmd.add_argument(
-        "--port", type=int, default=0, help="port to listen on (default 0: any free port)"
-    )
-    serve_cmd.add_argument(
-        "--allow-host", action="append", default=[], metavar="NAME",
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
         help=(
             "answer requests whose Host header names NAME (any port), besides localhost, 127.0.0.1, "
             "[::1] and the address listened on; repeatable; '*' answers any name"
         ),
     )
     serve_cmd.add_argument(
-        "--home-region", default=DEFAULT_HOME_REGION,
+        "--home-region",
+        default=DEFAULT_HOME_REGION,
         help=f"the account's home region (default {DEFAULT_HOME_REGION}; 'none' leaves it unset)",
     )
-    serve_cmd.add_argument(
-        "-v", "--verbose", action="store_true", help="log every request on stderr"
-    )
-    args = parser.parse_args(argv)
-    if args.command == "serve":
-        return _serve(args)
+    serve_cmd.add_argument("-v", "--verbose", action="store_true", help="log every request on stderr")
 
+
+def _schema(operation: str | None) -> int:
+    """Print the schema of ``operation``, or list the operations of both services."""
     from . import MigrationHubFakeError, schema
     from ._model import catalog
 
-    if args.operation is None:
+    if operation is None:
         for op in sorted(catalog().by_name.values(), key=lambda o: (o.service, o.name)):
             print(f"{op.service:20} {op.name}")
         return 0
     try:
-        print(json.dumps(schema(args.operation), indent=2))
+        print(json.dumps(schema(operation), indent=2))
     except MigrationHubFakeError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

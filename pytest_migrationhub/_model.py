@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import threading
 from dataclasses import dataclass, field
-from typing import Any, Dict, FrozenSet, Optional, Tuple
+from typing import Any
 
 from botocore import xform_name
 from botocore.session import Session
@@ -28,8 +28,7 @@ class Operation:
     schema: Schema
     check: Check
     #: modelled error code -> HTTP status
-    errors: Dict[str, int]
-    has_dry_run: bool
+    errors: dict[str, int]
     #: the largest MaxResults the model allows: the page size when a request names none
     page_size: int = 100
     _explainer: Any = field(default=None, repr=False)
@@ -44,15 +43,13 @@ class Operation:
 @dataclass
 class Catalog:
     #: "Target.Operation" -> Operation
-    by_target: Dict[str, Operation]
+    by_target: dict[str, Operation]
     #: operation name (both services) -> Operation
-    by_name: Dict[str, Operation]
+    by_name: dict[str, Operation]
     #: every error shape of each service -> HTTP status
-    service_errors: Dict[str, Dict[str, int]]
-    service_ids: FrozenSet[str]
-    versions: Tuple[str, ...] = ()
+    service_errors: dict[str, dict[str, int]]
 
-    def lookup(self, name: str) -> Optional[Operation]:
+    def lookup(self, name: str) -> Operation | None:
         """Find an operation by its API name or its boto3 method name."""
         op = self.by_name.get(name)
         if op is None:
@@ -77,7 +74,7 @@ def _status_of(shape: Any) -> int:
 
 
 _lock = threading.Lock()
-_catalog: Optional[Catalog] = None
+_catalog: Catalog | None = None
 
 
 def catalog() -> Catalog:
@@ -92,20 +89,17 @@ def catalog() -> Catalog:
 
 def _build() -> Catalog:
     session = Session()
-    by_target: Dict[str, Operation] = {}
-    by_name: Dict[str, Operation] = {}
-    service_errors: Dict[str, Dict[str, int]] = {}
-    service_ids = set()
+    by_target: dict[str, Operation] = {}
+    by_name: dict[str, Operation] = {}
+    service_errors: dict[str, dict[str, int]] = {}
     for service, prefix in SERVICES.items():
         model = session.get_service_model(service)
-        service_ids.add(model.service_id)
-        errors: Dict[str, int] = {}
+        errors: dict[str, int] = {}
         for op_name in model.operation_names:
             op_model = model.operation_model(op_name)
             op_errors = {shape.name: _status_of(shape) for shape in op_model.error_shapes}
             errors.update(op_errors)
             schema = operation_schema(op_model)
-            members = op_model.input_shape.members if op_model.input_shape else {}
             op = Operation(
                 service=service,
                 name=op_name,
@@ -114,13 +108,12 @@ def _build() -> Catalog:
                 schema=schema,
                 check=compile_check(schema),
                 errors=op_errors,
-                has_dry_run="DryRun" in members,
                 page_size=schema["properties"].get("MaxResults", {}).get("maximum", 100),
             )
             by_target[op.target] = op
             by_name[op_name] = op
         service_errors[service] = errors
-    return Catalog(by_target, by_name, service_errors, frozenset(service_ids))
+    return Catalog(by_target, by_name, service_errors)
 
 
 def schema(operation: str) -> Schema:

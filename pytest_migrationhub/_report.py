@@ -13,14 +13,17 @@ Imported only when a test has failed, so it costs nothing otherwise.
 from __future__ import annotations
 
 import sys
-from datetime import datetime, timedelta, timezone
+from collections.abc import Iterator
+from datetime import datetime, timedelta
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Iterator, List, Optional, Set
+from typing import TYPE_CHECKING
 
 from ._errors import count
+from ._state import now
 
 if TYPE_CHECKING:
     from ._fake import MigrationHubFake
+    from ._state import Call, MigrationTask, Update
 
 #: at most this many tasks, updates per task (the latest) and rejected calls (the latest)
 MAX_TASKS = 10
@@ -77,7 +80,7 @@ def _when(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _due(update: Any) -> Optional[datetime]:
+def _due(update: Update) -> datetime | None:
     try:
         due: datetime = update.update_date_time + timedelta(seconds=update.next_update_seconds)
     except OverflowError:
@@ -85,30 +88,14 @@ def _due(update: Any) -> Optional[datetime]:
     return due
 
 
-def _now() -> datetime:
-    """The fake's own clock, as a clock library (freezegun, time-machine) has it."""
-    try:
-        from ._state import now
-
-        return now()
-    except ImportError:  # pragma: no cover - only if _state no longer has it
-        return datetime.now(timezone.utc)
-
-
-def _stale(task: Any, moment: datetime) -> bool:
-    latest = task.updates[-1]
-    overdue_at = getattr(latest, "overdue_at", None)
-    return bool(overdue_at(moment)) if overdue_at is not None else bool(task.is_stale)
-
-
-def _task_lines(task: Any, prefix: str, moment: datetime) -> Iterator[str]:
+def _task_lines(task: MigrationTask, prefix: str, moment: datetime) -> Iterator[str]:
     updates = task.updates
     name = f"  {prefix}{task.stream}/{task.name}"
     if not updates:
         yield f"{name}: no update yet"
         return
     due = _due(updates[-1])
-    if _stale(task, moment):
+    if updates[-1].overdue_at(moment):
         state = "stale, an update was due by " + (_when(due) if due else "?")
     elif due is None:
         state = "not stale, no further update due"
@@ -125,30 +112,17 @@ def _task_lines(task: Any, prefix: str, moment: datetime) -> Iterator[str]:
         yield line.rstrip()
 
 
-def _accounts(fake: Any) -> List[Optional[str]]:
-    accounts = getattr(fake, "accounts", None)
-    if not accounts or len(accounts) == 1:
-        return [None]
-    return list(accounts)
+def _accounts(fake: MigrationHubFake) -> list[str | None]:
+    """Each account by its id, or the one account as ``None`` (then no line names it)."""
+    accounts = fake.accounts
+    return [None] if len(accounts) <= 1 else list(accounts)
 
 
-def _home_region(fake: Any, account: Optional[str]) -> Optional[str]:
-    if account is None:
-        return fake.home_region  # type: ignore[no-any-return]
-    return fake.get_home_region(account=account)  # type: ignore[no-any-return]
-
-
-def _tasks(fake: Any, account: Optional[str]) -> List[Any]:
-    if account is None:
-        return fake.tasks()  # type: ignore[no-any-return]
-    return fake.tasks(account=account)  # type: ignore[no-any-return]
-
-
-def _call_lines(rejected: List[Any]) -> Iterator[str]:
+def _call_lines(rejected: list[Call]) -> Iterator[str]:
     if len(rejected) > MAX_REJECTED:
         yield f"  ... {count(len(rejected) - MAX_REJECTED, 'earlier one')}"
-    shown: List[str] = []
-    repeats: List[int] = []
+    shown: list[str] = []
+    repeats: list[int] = []
     for call in rejected[-MAX_REJECTED:]:
         message = call.error_message or ""
         if message.startswith(call.operation + ": "):
@@ -163,22 +137,22 @@ def _call_lines(rejected: List[Any]) -> Iterator[str]:
         yield line if n == 1 else f"{line} (x{n})"
 
 
-def section(fake: "MigrationHubFake") -> str:
+def section(fake: MigrationHubFake) -> str:
     """The text of the "Migration Hub" section of a failed test's report.
 
     Staleness is as of now: under a clock frozen by a fixture (pytest-freezer's
     ``freezer``, time-machine's ``time_machine``) that is the frozen time; a
     ``freeze_time`` decorator or block has already let go of the clock.
     """
-    moment = _now()
+    moment = now()
     calls = fake.calls
     rejected = [call for call in calls if call.error_code is not None]
-    lines: List[str] = []
+    lines: list[str] = []
     tasks = []
     for account in _accounts(fake):
         prefix = "" if account is None else f"{account} "
-        lines.append(f"{prefix}home region: {_home_region(fake, account) or 'not set'}")
-        tasks += [(prefix, task) for task in _tasks(fake, account)]
+        lines.append(f"{prefix}home region: {fake.get_home_region(account=account) or 'not set'}")
+        tasks += [(prefix, task) for task in fake.tasks(account=account)]
     if tasks:
         lines.append(f"{count(len(tasks), 'task')} as of {_when(moment)}:")
         for prefix, task in tasks[:MAX_TASKS]:
@@ -199,8 +173,8 @@ def section(fake: "MigrationHubFake") -> str:
 
 
 def _chain(error: BaseException) -> Iterator[BaseException]:
-    seen: Set[int] = set()
-    current: Optional[BaseException] = error
+    seen: set[int] = set()
+    current: BaseException | None = error
     while current is not None and id(current) not in seen and len(seen) < 10:
         seen.add(id(current))
         yield current
@@ -219,7 +193,7 @@ def _sent_for_real(error: BaseException) -> bool:
     return False
 
 
-def _migration_hub_call(tb: Optional[TracebackType]) -> bool:
+def _migration_hub_call(tb: TracebackType | None) -> bool:
     """Whether the traceback passes through a Migration Hub client's API call."""
     while tb is not None:
         frame = tb.tb_frame
@@ -232,7 +206,7 @@ def _migration_hub_call(tb: Optional[TracebackType]) -> bool:
     return False
 
 
-def unanswered(error: BaseException) -> Optional[BaseException]:
+def unanswered(error: BaseException) -> BaseException | None:
     """The exception in ``error``'s chain that a Migration Hub request raised
     because it went out for real, if any."""
     for link in _chain(error):

@@ -14,16 +14,19 @@ A differential test keeps the two in agreement.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from typing import Any, Callable, Dict, List, Optional
+from collections.abc import Callable
+from functools import cache
+from typing import Any
 
-from botocore.model import OperationModel
+import botocore
+from botocore.model import OperationModel, Shape
 
+from ._errors import MigrationHubFakeError
 from ._wire import TIMESTAMP_MAX, TIMESTAMP_MIN
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
-Schema = Dict[str, Any]
+Schema = dict[str, Any]
 Check = Callable[[Any], bool]
 
 
@@ -39,8 +42,8 @@ def pattern_for(model_pattern: str) -> str:
     return f"^(?:{model_pattern})$"
 
 
-@lru_cache(maxsize=None)
-def compile_pattern(pattern: str) -> "re.Pattern[str]":
+@cache
+def compile_pattern(pattern: str) -> re.Pattern[str]:
     """Compile a JSON Schema (ECMA-262) pattern into a Python regex.
 
     Two differences matter for request validation: ECMA's ``$`` matches only at
@@ -53,70 +56,85 @@ def compile_pattern(pattern: str) -> "re.Pattern[str]":
     return re.compile(python_pattern, re.ASCII)
 
 
-def shape_schema(shape: Any) -> Schema:
-    """Return the JSON Schema of one botocore shape, as it travels in JSON 1.1."""
-    meta = shape.metadata
-    kind = shape.type_name
-    schema: Schema
-    if kind == "structure":
-        schema = {
-            "type": "object",
-            "properties": {name: shape_schema(member) for name, member in shape.members.items()},
-            "additionalProperties": False,
-        }
-        required = list(getattr(shape, "required_members", []) or [])
-        if required:
-            schema["required"] = required
-    elif kind == "list":
-        schema = {"type": "array", "items": shape_schema(shape.member)}
-        if "min" in meta:
-            schema["minItems"] = meta["min"]
-        if "max" in meta:
-            schema["maxItems"] = meta["max"]
-    elif kind == "map":
-        schema = {
-            "type": "object",
-            "propertyNames": shape_schema(shape.key),
-            "additionalProperties": shape_schema(shape.value),
-        }
-        if "min" in meta:
-            schema["minProperties"] = meta["min"]
-        if "max" in meta:
-            schema["maxProperties"] = meta["max"]
-    elif kind == "string":
-        schema = {"type": "string"}
-        if shape.enum:
-            schema["enum"] = list(shape.enum)
-        if "min" in meta:
-            schema["minLength"] = meta["min"]
-        if "max" in meta:
-            schema["maxLength"] = meta["max"]
-        if "pattern" in meta:
-            schema["pattern"] = pattern_for(meta["pattern"])
-    elif kind in ("integer", "long"):
-        schema = {"type": "integer"}
-        if "min" in meta:
-            schema["minimum"] = meta["min"]
-        if "max" in meta:
-            schema["maximum"] = meta["max"]
-    elif kind in ("float", "double"):
-        schema = {"type": "number"}
-        if "min" in meta:
-            schema["minimum"] = meta["min"]
-        if "max" in meta:
-            schema["maximum"] = meta["max"]
-    elif kind == "boolean":
-        schema = {"type": "boolean"}
-    elif kind == "timestamp":
-        # JSON 1.1 sends timestamps as epoch seconds. The range is what a
-        # timestamp can name at all: years 1 to 9999.
-        schema = {"type": "number", "minimum": TIMESTAMP_MIN, "maximum": TIMESTAMP_MAX}
-    elif kind == "blob":
-        schema = {"type": "string", "contentEncoding": "base64"}
-    else:  # pragma: no cover - no such shape in the Migration Hub models
-        raise NotImplementedError(f"shape type {kind!r} of {shape.name}")
+def shape_schema(shape: Shape) -> Schema:
+    """Return the JSON Schema of one botocore shape, as it travels in JSON 1.1.
+
+    Only the shape types the two services' models use are derived; any other
+    (a map, a float, a blob, ...) stops the derivation with an error naming it,
+    rather than a schema the compiled check and the strategies would get wrong.
+    """
+    derive = _DERIVATIONS.get(shape.type_name)
+    if derive is None:
+        raise MigrationHubFakeError(
+            f"botocore {botocore.__version__}'s model gives the shape {shape.name!r} the type "
+            f"{shape.type_name!r}, which pytest-migrationhub cannot validate yet (it knows "
+            f"{', '.join(_DERIVATIONS)}). Upgrade pytest-migrationhub, or pin the botocore "
+            "release it was tested with."
+        )
+    schema = derive(shape)
     schema["title"] = shape.name
     return schema
+
+
+def _with_bounds(schema: Schema, meta: dict[str, Any], low: str, high: str) -> Schema:
+    """``schema`` with the model's ``min``/``max`` traits as the keywords ``low``/``high``."""
+    if "min" in meta:
+        schema[low] = meta["min"]
+    if "max" in meta:
+        schema[high] = meta["max"]
+    return schema
+
+
+def _structure_schema(shape: Any) -> Schema:
+    members = shape.members.items()
+    schema: Schema = {
+        "type": "object",
+        "properties": {name: shape_schema(member) for name, member in members},
+        "additionalProperties": False,
+    }
+    if shape.required_members:
+        schema["required"] = list(shape.required_members)
+    return schema
+
+
+def _list_schema(shape: Any) -> Schema:
+    schema = {"type": "array", "items": shape_schema(shape.member)}
+    return _with_bounds(schema, shape.metadata, "minItems", "maxItems")
+
+
+def _string_schema(shape: Any) -> Schema:
+    schema: Schema = {"type": "string"}
+    if shape.enum:
+        schema["enum"] = list(shape.enum)
+    _with_bounds(schema, shape.metadata, "minLength", "maxLength")
+    if "pattern" in shape.metadata:
+        schema["pattern"] = pattern_for(shape.metadata["pattern"])
+    return schema
+
+
+def _integer_schema(shape: Any) -> Schema:
+    return _with_bounds({"type": "integer"}, shape.metadata, "minimum", "maximum")
+
+
+def _boolean_schema(shape: Any) -> Schema:
+    return {"type": "boolean"}
+
+
+def _timestamp_schema(shape: Any) -> Schema:
+    # JSON 1.1 sends timestamps as epoch seconds. The range is what a
+    # timestamp can name at all: years 1 to 9999.
+    return {"type": "number", "minimum": TIMESTAMP_MIN, "maximum": TIMESTAMP_MAX}
+
+
+#: botocore shape type -> its JSON Schema: the types the two models use, no more
+_DERIVATIONS: dict[str, Callable[[Any], Schema]] = {
+    "structure": _structure_schema,
+    "list": _list_schema,
+    "string": _string_schema,
+    "integer": _integer_schema,
+    "boolean": _boolean_schema,
+    "timestamp": _timestamp_schema,
+}
 
 
 def operation_schema(operation: OperationModel) -> Schema:
@@ -133,6 +151,107 @@ def operation_schema(operation: OperationModel) -> Schema:
 # --- the compiled check ---------------------------------------------------
 
 
+def compile_check(schema: Schema) -> Check:
+    """Compile the subset of JSON Schema that ``shape_schema`` emits into a predicate.
+
+    A keyword outside that subset is an error, not a rule silently skipped.
+    """
+    kind = schema["type"]
+    if kind not in _COMPILERS:
+        raise MigrationHubFakeError(f"The compiled check has no rules for the schema type {kind!r}.")
+    unknown = sorted(set(schema) - _ANNOTATIONS - _KEYWORDS[kind])
+    if unknown:
+        raise MigrationHubFakeError(
+            f"The compiled check cannot enforce {', '.join(unknown)} on a schema of type {kind!r}."
+        )
+    return _COMPILERS[kind](schema)
+
+
+def _compile_object(schema: Schema) -> Check:
+    props = {name: compile_check(sub) for name, sub in schema.get("properties", {}).items()}
+    required = tuple(schema.get("required", ()))
+    extra = schema.get("additionalProperties", True)
+    if not isinstance(extra, bool):
+        raise MigrationHubFakeError("The compiled check cannot enforce a schema as additionalProperties.")
+    closed = not extra
+
+    def check_object(value: Any) -> bool:
+        if type(value) is not dict:
+            return False
+        for name in required:
+            if name not in value:
+                return False
+        for name, item in value.items():
+            sub = props.get(name)
+            if sub is not None:
+                if not sub(item):
+                    return False
+            elif closed:
+                return False
+        return True
+
+    return check_object
+
+
+def _compile_array(schema: Schema) -> Check:
+    item_check = compile_check(schema["items"])
+    min_items = schema.get("minItems")
+    max_items = schema.get("maxItems")
+
+    def check_array(value: Any) -> bool:
+        if type(value) is not list:
+            return False
+        if min_items is not None and len(value) < min_items:
+            return False
+        if max_items is not None and len(value) > max_items:
+            return False
+        return all(item_check(item) for item in value)
+
+    return check_array
+
+
+def _compile_string(schema: Schema) -> Check:
+    enum = frozenset(schema["enum"]) if "enum" in schema else None
+    min_len = schema.get("minLength")
+    max_len = schema.get("maxLength")
+    search = compile_pattern(schema["pattern"]).search if "pattern" in schema else None
+
+    def check_string(value: Any) -> bool:
+        if type(value) is not str:
+            return False
+        if enum is not None and value not in enum:
+            return False
+        if min_len is not None or max_len is not None:
+            # JSON Schema counts code points, as len() does.
+            length = len(value)
+            if min_len is not None and length < min_len:
+                return False
+            if max_len is not None and length > max_len:
+                return False
+        return search is None or search(value) is not None
+
+    return check_string
+
+
+def _compile_number(schema: Schema) -> Check:
+    type_check = _TYPE_CHECKS[schema["type"]]
+    minimum = schema.get("minimum")
+    maximum = schema.get("maximum")
+
+    def check_number(value: Any) -> bool:
+        if not type_check(value):
+            return False
+        if minimum is not None and value < minimum:
+            return False
+        return maximum is None or value <= maximum
+
+    return check_number
+
+
+def _compile_boolean(schema: Schema) -> Check:
+    return _TYPE_CHECKS["boolean"]
+
+
 def _is_integer(value: Any) -> bool:
     # JSON Schema: an integer is any number with a zero fractional part; a
     # boolean is never a number.
@@ -141,116 +260,44 @@ def _is_integer(value: Any) -> bool:
     return type(value) is float and value.is_integer()
 
 
-_TYPE_CHECKS: Dict[str, Check] = {
-    "object": lambda v: type(v) is dict,
-    "array": lambda v: type(v) is list,
-    "string": lambda v: type(v) is str,
+_TYPE_CHECKS: dict[str, Check] = {
     "integer": _is_integer,
     "number": lambda v: type(v) in (int, float),
     "boolean": lambda v: type(v) is bool,
 }
-
-
-def compile_check(schema: Schema) -> Check:
-    """Compile the subset of JSON Schema that ``shape_schema`` emits into a predicate."""
-    type_check = _TYPE_CHECKS[schema["type"]]
-    kind = schema["type"]
-    if kind == "object":
-        props = {name: compile_check(sub) for name, sub in schema.get("properties", {}).items()}
-        required = tuple(schema.get("required", ()))
-        extra = schema.get("additionalProperties", True)
-        extra_check: Optional[Check] = compile_check(extra) if isinstance(extra, dict) else None
-        closed = extra is False
-        names_check = compile_check(schema["propertyNames"]) if "propertyNames" in schema else None
-        min_props = schema.get("minProperties")
-        max_props = schema.get("maxProperties")
-
-        def check_object(value: Any) -> bool:
-            if type(value) is not dict:
-                return False
-            for name in required:
-                if name not in value:
-                    return False
-            if min_props is not None and len(value) < min_props:
-                return False
-            if max_props is not None and len(value) > max_props:
-                return False
-            for name, item in value.items():
-                if names_check is not None and not names_check(name):
-                    return False
-                sub = props.get(name)
-                if sub is not None:
-                    if not sub(item):
-                        return False
-                elif closed:
-                    return False
-                elif extra_check is not None and not extra_check(item):
-                    return False
-            return True
-
-        return check_object
-    if kind == "array":
-        item_check = compile_check(schema["items"])
-        min_items = schema.get("minItems")
-        max_items = schema.get("maxItems")
-
-        def check_array(value: Any) -> bool:
-            if type(value) is not list:
-                return False
-            if min_items is not None and len(value) < min_items:
-                return False
-            if max_items is not None and len(value) > max_items:
-                return False
-            return all(item_check(item) for item in value)
-
-        return check_array
-    if kind == "string":
-        enum = frozenset(schema["enum"]) if "enum" in schema else None
-        min_len = schema.get("minLength")
-        max_len = schema.get("maxLength")
-        search = compile_pattern(schema["pattern"]).search if "pattern" in schema else None
-
-        def check_string(value: Any) -> bool:
-            if type(value) is not str:
-                return False
-            if enum is not None and value not in enum:
-                return False
-            if min_len is not None or max_len is not None:
-                # JSON Schema counts code points, as len() does.
-                length = len(value)
-                if min_len is not None and length < min_len:
-                    return False
-                if max_len is not None and length > max_len:
-                    return False
-            return search is None or search(value) is not None
-
-        return check_string
-    if kind in ("integer", "number"):
-        minimum = schema.get("minimum")
-        maximum = schema.get("maximum")
-
-        def check_number(value: Any) -> bool:
-            if not type_check(value):
-                return False
-            if minimum is not None and value < minimum:
-                return False
-            return maximum is None or value <= maximum
-
-        return check_number
-    return type_check
+#: schema type -> the compiler of its rules
+_COMPILERS: dict[str, Callable[[Schema], Check]] = {
+    "object": _compile_object,
+    "array": _compile_array,
+    "string": _compile_string,
+    "integer": _compile_number,
+    "number": _compile_number,
+    "boolean": _compile_boolean,
+}
+#: keywords that constrain nothing
+_ANNOTATIONS = frozenset({"type", "title", "$schema"})
+#: schema type -> the keywords its compiler enforces
+_KEYWORDS: dict[str, frozenset[str]] = {
+    "object": frozenset({"properties", "required", "additionalProperties"}),
+    "array": frozenset({"items", "minItems", "maxItems"}),
+    "string": frozenset({"enum", "minLength", "maxLength", "pattern"}),
+    "integer": frozenset({"minimum", "maximum"}),
+    "number": frozenset({"minimum", "maximum"}),
+    "boolean": frozenset(),
+}
 
 
 # --- the explanation ------------------------------------------------------
 
 
-def _json_path(path: "List[Any]") -> str:
+def _json_path(path: list[Any]) -> str:
     out = "$"
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else f".{part}"
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def _explainer_class() -> Any:
     import jsonschema
     from jsonschema import validators
@@ -270,9 +317,7 @@ def explainer(schema: Schema) -> Any:
     return _explainer_class()(schema)
 
 
-def explain(validator: Any, body: Any) -> List[str]:
+def explain(validator: Any, body: Any) -> list[str]:
     """Return ``"<JSON path>: <rule broken>"`` for each rule ``body`` breaks, by path."""
-    errors = sorted(
-        validator.iter_errors(body), key=lambda e: (list(map(str, e.absolute_path)), e.message)
-    )
+    errors = sorted(validator.iter_errors(body), key=lambda e: (list(map(str, e.absolute_path)), e.message))
     return [f"{_json_path(list(e.absolute_path))}: {e.message}" for e in errors]

@@ -31,9 +31,10 @@ except ImportError as error:  # pragma: no cover - exercised in a subprocess
 import copy
 import math
 import re
+from collections.abc import Callable
 from datetime import datetime, timezone
-from functools import lru_cache
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from functools import cache, partial
+from typing import Any
 
 from ._wire import TIMESTAMP_MAX
 
@@ -48,11 +49,11 @@ _MAX_EXTRA_ITEMS = 5
 #: characters that break many patterns, tried in turn when breaking one
 _BREAKERS = (":", "|", "/", "\n", "\x00", "\x1f", " ", "A", "z", "0", "-", "~", "\u00e9", "\u0663")
 
-Path = Tuple[Any, ...]
+Path = tuple[Any, ...]
 Json = Any
 
 
-def operations() -> List[str]:
+def operations() -> list[str]:
     """The API names of every Migration Hub and home-region operation, sorted."""
     from ._model import catalog
 
@@ -82,19 +83,19 @@ class _Spec:
         self.check = compile_check(self.schema)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _botocore_model(service: str) -> Any:
     from botocore.session import Session
 
     return Session().get_service_model(service)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _spec(operation: str) -> _Spec:
     return _Spec(operation)
 
 
-def _members(shape: Any) -> Dict[str, Any]:
+def _members(shape: Any) -> dict[str, Any]:
     return dict(shape.members) if shape is not None and shape.type_name == "structure" else {}
 
 
@@ -102,7 +103,7 @@ def _is_timestamp(shape: Any) -> bool:
     return shape is not None and shape.type_name == "timestamp"
 
 
-def _pattern(schema: Dict[str, Any]) -> Optional["re.Pattern[str]"]:
+def _pattern(schema: dict[str, Any]) -> re.Pattern[str] | None:
     from ._schema import compile_pattern
 
     return compile_pattern(schema["pattern"]) if "pattern" in schema else None
@@ -111,25 +112,16 @@ def _pattern(schema: Dict[str, Any]) -> Optional["re.Pattern[str]"]:
 # --- valid values ------------------------------------------------------------
 
 
-def _valid(schema: Dict[str, Any], shape: Any) -> Any:
+def _valid(schema: dict[str, Any], shape: Any) -> Any:
     """A strategy of values the schema (and botocore's own client-side checks) accept."""
     kind = schema["type"]
-    if kind == "object" and "properties" in schema:
+    if kind == "object":
         members = _members(shape)
         required = set(schema.get("required", ()))
-        fields = {
-            name: _valid(sub, members.get(name)) for name, sub in schema["properties"].items()
-        }
+        fields = {name: _valid(sub, members.get(name)) for name, sub in schema["properties"].items()}
         return st.fixed_dictionaries(
             {k: v for k, v in fields.items() if k in required},
             optional={k: v for k, v in fields.items() if k not in required},
-        )
-    if kind == "object":  # a map
-        return st.dictionaries(
-            _valid(schema["propertyNames"], getattr(shape, "key", None)),
-            _valid(schema["additionalProperties"], getattr(shape, "value", None)),
-            min_size=schema.get("minProperties", 0),
-            max_size=_max_size(schema.get("minProperties", 0), schema.get("maxProperties")),
         )
     if kind == "array":
         return st.lists(
@@ -142,7 +134,7 @@ def _valid(schema: Dict[str, Any], shape: Any) -> Any:
     if kind == "integer":
         return st.integers(schema.get("minimum"), schema.get("maximum"))
     if kind == "number":
-        bounds: Tuple[Optional[int], Optional[int]] = (schema.get("minimum"), schema.get("maximum"))
+        bounds: tuple[int | None, int | None] = (schema.get("minimum"), schema.get("maximum"))
         if _is_timestamp(shape):
             bounds = (_MIN_TIMESTAMP, _MAX_TIMESTAMP)
         return st.integers(*bounds) | st.floats(*bounds, allow_nan=False, allow_infinity=False)
@@ -151,12 +143,12 @@ def _valid(schema: Dict[str, Any], shape: Any) -> Any:
     raise NotImplementedError(kind)  # pragma: no cover - no such schema in the models
 
 
-def _max_size(low: int, high: Optional[int]) -> int:
+def _max_size(low: int, high: int | None) -> int:
     cap = low + _MAX_EXTRA_ITEMS
     return cap if high is None else min(high, cap)
 
 
-def _valid_string(schema: Dict[str, Any]) -> Any:
+def _valid_string(schema: dict[str, Any]) -> Any:
     if "enum" in schema:
         return st.sampled_from(schema["enum"])
     low = schema.get("minLength", 0)
@@ -171,8 +163,7 @@ def _valid_string(schema: Dict[str, Any]) -> Any:
         inner = inner[1:-2]
     search = pattern.search
     return st.from_regex(re.compile(inner, re.ASCII), fullmatch=True).filter(
-        lambda value: low <= len(value) <= (high if high is not None else len(value))
-        and search(value) is not None
+        lambda value: low <= len(value) <= (high if high is not None else len(value)) and search(value) is not None
     )
 
 
@@ -189,7 +180,7 @@ def valid_requests(operation: str) -> Any:
     return _valid_requests(_spec(operation).name)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _valid_requests(operation: str) -> Any:
     spec = _spec(operation)
     return _valid(spec.schema, spec.shape).filter(spec.check)
@@ -198,13 +189,11 @@ def _valid_requests(operation: str) -> Any:
 # --- invalid values -------------------------------------------------------------
 
 #: a value of each JSON type, to put where another type is expected
-_JSON_TYPES: Dict[str, Any] = {
+_JSON_TYPES: dict[str, Any] = {
     "null": st.none(),
     "boolean": st.booleans(),
     "integer": st.integers(),
-    "fraction": st.floats(allow_nan=False, allow_infinity=False).filter(
-        lambda value: not value.is_integer()
-    ),
+    "fraction": st.floats(allow_nan=False, allow_infinity=False).filter(lambda value: not value.is_integer()),
     "string": st.text(max_size=5),
     "array": st.lists(st.integers(), max_size=2),
     "object": st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
@@ -219,139 +208,137 @@ _WRONG_TYPES = {
     "boolean": ("null", "integer", "string", "array", "object"),
 }
 
-#: (what is broken, where, how to draw the new value from the old one)
-# Called as breaks(draw, old); typed loosely because the lambdas bind loop values as defaults.
-Mutation = Tuple[str, Path, Callable[..., Json]]
+#: (what is broken, where, how to draw the new value from the old one):
+#: ``breaks(draw, old)`` returns the value to put at the path (``_DELETE``: remove it)
+Breaker = Callable[[Any, Json], Json]
+Mutation = tuple[str, Path, Breaker]
 _DELETE = object()
 
 
-def _mutations(schema: Dict[str, Any], shape: Any, value: Json, path: Path) -> List[Mutation]:
+def _mutations(schema: dict[str, Any], shape: Any, value: Json, path: Path) -> list[Mutation]:
     """Every way to break one rule of ``schema`` at ``path`` (``value`` is what is there)."""
     kind = schema["type"]
-    out: List[Mutation] = []
-    for wrong in _WRONG_TYPES[kind]:
-        out.append((f"type: {wrong} for {kind}", path, lambda draw, old, w=wrong: draw(_JSON_TYPES[w])))
-    if kind == "object" and "properties" in schema:
-        members = _members(shape)
-        for name in schema.get("required", ()):
-            out.append((f"missing member {name}", path + (name,), lambda draw, old: _DELETE))
-        known = set(schema["properties"])
-        out.append(
-            (
-                "unknown member",
-                path + (None,),  # the name is drawn
-                lambda draw, old, known=known: draw(st.text(min_size=1, max_size=10).filter(lambda n: n not in known)),
-            )
-        )
-        for name, item in value.items():
-            if name in schema["properties"]:
-                out += _mutations(schema["properties"][name], members.get(name), item, path + (name,))
-    elif kind == "object":  # a map
-        keys, values = schema["propertyNames"], schema["additionalProperties"]
-        low, high = schema.get("minProperties"), schema.get("maxProperties")
-        if low:
-            out.append(("too few entries", path, lambda draw, old, low=low: dict(list(old.items())[: low - 1])))
-        if high is not None:
-            out.append(
-                (
-                    "too many entries",
-                    path,
-                    lambda draw, old, high=high, k=keys, v=values, s=shape: draw(
-                        st.dictionaries(
-                            _valid(k, getattr(s, "key", None)),
-                            _valid(v, getattr(s, "value", None)),
-                            min_size=high + 1,
-                            max_size=high + 1,
-                        )
-                    ),
-                )
-            )
-        for key, item in value.items():
-            for what, _where, breaks in _string_mutations(keys, key):
-                out.append(
-                    (
-                        f"key {what}",
-                        path,
-                        lambda draw, old, key=key, breaks=breaks: {
-                            **{k: v for k, v in old.items() if k != key},
-                            breaks(draw, key): old[key],
-                        },
-                    )
-                )
-            out += _mutations(values, getattr(shape, "value", None), item, path + (key,))
-    elif kind == "array":
-        low, high = schema.get("minItems"), schema.get("maxItems")
-        member = getattr(shape, "member", None)
-        if low:
-            out.append(("too few items", path, lambda draw, old, low=low: old[: low - 1]))
-        if high is not None:
-            out.append(
-                (
-                    "too many items",
-                    path,
-                    lambda draw, old, high=high, s=schema["items"], m=member: old
-                    + draw(st.lists(_valid(s, m), min_size=high + 1 - len(old), max_size=high + 1 - len(old))),
-                )
-            )
-        for index, item in enumerate(value):
-            out += _mutations(schema["items"], member, item, path + (index,))
-    elif kind == "string":
-        out += [(what, path, breaks) for what, _where, breaks in _string_mutations(schema, value)]
-    elif kind in ("integer", "number"):
-        low, high = schema.get("minimum"), schema.get("maximum")
-        if low is not None:
-            out.append((f"below the minimum {low}", path, lambda draw, old, low=low: draw(st.integers(max_value=math.ceil(low) - 1))))
-        if high is not None:
-            out.append((f"above the maximum {high}", path, lambda draw, old, high=high: draw(st.integers(min_value=math.floor(high) + 1))))
+    out: list[Mutation] = [
+        (f"type: {wrong} for {kind}", path, partial(_draw_json_type, wrong)) for wrong in _WRONG_TYPES[kind]
+    ]
+    return out + _RULE_BREAKERS[kind](schema, shape, value, path)
+
+
+def _object_mutations(schema: dict[str, Any], shape: Any, value: Json, path: Path) -> list[Mutation]:
+    members = _members(shape)
+    out: list[Mutation] = [(f"missing member {name}", path + (name,), _delete) for name in schema.get("required", ())]
+    # The path ends in None: the name of the unknown member is what is drawn.
+    out.append(("unknown member", path + (None,), partial(_draw_unknown_name, frozenset(schema["properties"]))))
+    for name, item in value.items():
+        if name in schema["properties"]:
+            out += _mutations(schema["properties"][name], members.get(name), item, path + (name,))
     return out
 
 
-def _string_mutations(schema: Dict[str, Any], value: str) -> List[Mutation]:
-    out: List[Mutation] = []
+def _array_mutations(schema: dict[str, Any], shape: Any, value: Json, path: Path) -> list[Mutation]:
+    low, high = schema.get("minItems"), schema.get("maxItems")
+    member = getattr(shape, "member", None)
+    out: list[Mutation] = []
+    if low:
+        out.append(("too few items", path, partial(_keep_first, low - 1)))
+    if high is not None:
+        out.append(("too many items", path, partial(_fill_to, high + 1, schema["items"], member)))
+    for index, item in enumerate(value):
+        out += _mutations(schema["items"], member, item, path + (index,))
+    return out
+
+
+def _string_mutations(schema: dict[str, Any], shape: Any, value: Json, path: Path) -> list[Mutation]:
     if "enum" in schema:
-        enum = set(schema["enum"])
-        out.append(
-            (
-                "not in the enum",
-                (),
-                lambda draw, old, enum=enum: draw(
-                    (st.sampled_from([old.lower(), old + " ", " " + old, ""]) | st.text(max_size=12)).filter(
-                        lambda v: v not in enum
-                    )
-                ),
-            )
-        )
-        return out
+        return [("not in the enum", path, partial(_draw_off_enum, frozenset(schema["enum"])))]
+    out: list[Mutation] = []
     low, high = schema.get("minLength", 0), schema.get("maxLength")
     if low > 0:
-        out.append((f"shorter than {low}", (), lambda draw, old, low=low: old[: draw(st.integers(0, low - 1))]))
+        out.append((f"shorter than {low}", path, partial(_cut_below, low)))
     if high is not None:
-        out.append(
-            (
-                f"longer than {high}",
-                (),
-                lambda draw, old, high=high: (old + "x" * (high + 1))[: high + 1 + draw(st.integers(0, 3))],
-            )
-        )
+        out.append((f"longer than {high}", path, partial(_stretch_past, high)))
     pattern = _pattern(schema)
     if pattern is not None:
-        broken = sorted(
-            {
-                value[:at] + char + value[at:]
-                for char in _BREAKERS
-                for at in {0, len(value) // 2, len(value)}
-                if not pattern.search(value[:at] + char + value[at:])
-            }
-        )
+        broken = _off_pattern(pattern, value)
         if broken:
-            out.append(
-                (
-                    f"does not match {schema['pattern']}",
-                    (),
-                    lambda draw, old, broken=broken: draw(st.sampled_from(broken)),
-                )
-            )
+            out.append((f"does not match {schema['pattern']}", path, partial(_draw_one_of, broken)))
     return out
+
+
+def _number_mutations(schema: dict[str, Any], shape: Any, value: Json, path: Path) -> list[Mutation]:
+    low, high = schema.get("minimum"), schema.get("maximum")
+    out: list[Mutation] = []
+    if low is not None:
+        out.append((f"below the minimum {low}", path, partial(_draw_integer, None, math.ceil(low) - 1)))
+    if high is not None:
+        out.append((f"above the maximum {high}", path, partial(_draw_integer, math.floor(high) + 1, None)))
+    return out
+
+
+def _no_mutations(schema: dict[str, Any], shape: Any, value: Json, path: Path) -> list[Mutation]:
+    return []  # a boolean has no rule beyond its type
+
+
+#: schema type -> the ways to break its rules other than its type
+_RULE_BREAKERS: dict[str, Callable[[dict[str, Any], Any, Json, Path], list[Mutation]]] = {
+    "object": _object_mutations,
+    "array": _array_mutations,
+    "string": _string_mutations,
+    "integer": _number_mutations,
+    "number": _number_mutations,
+    "boolean": _no_mutations,
+}
+
+
+# The breakers: each draws the new value from the old one.
+
+
+def _draw_json_type(wrong: str, draw: Any, old: Json) -> Json:
+    return draw(_JSON_TYPES[wrong])
+
+
+def _delete(draw: Any, old: Json) -> Json:
+    return _DELETE
+
+
+def _draw_unknown_name(known: frozenset[str], draw: Any, old: Json) -> Json:
+    return draw(st.text(min_size=1, max_size=10).filter(lambda name: name not in known))
+
+
+def _keep_first(count: int, draw: Any, old: Json) -> Json:
+    return old[:count]
+
+
+def _fill_to(size: int, items: dict[str, Any], member: Any, draw: Any, old: Json) -> Json:
+    more = size - len(old)
+    return old + draw(st.lists(_valid(items, member), min_size=more, max_size=more))
+
+
+def _draw_off_enum(enum: frozenset[str], draw: Any, old: Json) -> Json:
+    near_misses = st.sampled_from([old.lower(), old + " ", " " + old, ""])
+    return draw((near_misses | st.text(max_size=12)).filter(lambda value: value not in enum))
+
+
+def _cut_below(low: int, draw: Any, old: Json) -> Json:
+    return old[: draw(st.integers(0, low - 1))]
+
+
+def _stretch_past(high: int, draw: Any, old: Json) -> Json:
+    return (old + "x" * (high + 1))[: high + 1 + draw(st.integers(0, 3))]
+
+
+def _off_pattern(pattern: re.Pattern[str], value: str) -> list[str]:
+    """``value`` with one of :data:`_BREAKERS` put in at its start, middle or end, where that breaks ``pattern``."""
+    tried = {value[:at] + char + value[at:] for char in _BREAKERS for at in {0, len(value) // 2, len(value)}}
+    return sorted(text for text in tried if not pattern.search(text))
+
+
+def _draw_one_of(values: list[str], draw: Any, old: Json) -> Json:
+    return draw(st.sampled_from(values))
+
+
+def _draw_integer(low: int | None, high: int | None, draw: Any, old: Json) -> Json:
+    return draw(st.integers(min_value=low, max_value=high))
 
 
 def _apply(body: Json, path: Path, new: Any) -> Json:
@@ -396,8 +383,8 @@ def invalid_requests(operation: str) -> Any:
     Each is a valid request (see :func:`valid_requests`) with one rule broken:
     a required member missing, an unknown member added, a value of the wrong
     JSON type, a string too short, too long, off its pattern or outside its
-    enum, a number out of range, or a list or map with too few or too many
-    entries. Each is still a dict (pass it to boto3 with
+    enum, a number out of range, or a list with too few or too many items.
+    Each is still a dict (pass it to boto3 with
     :func:`as_boto3_kwargs`). The service answers every one with
     ``InvalidInputException``; through boto3, botocore refuses some of them
     itself first (``ParamValidationError``).
@@ -405,7 +392,7 @@ def invalid_requests(operation: str) -> Any:
     return _invalid_requests(_spec(operation).name)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _invalid_requests(operation: str) -> Any:
     spec = _spec(operation)
     return _invalid(operation).filter(lambda body: not spec.check(body))
@@ -414,7 +401,7 @@ def _invalid_requests(operation: str) -> Any:
 # --- boto3 ---------------------------------------------------------------------
 
 
-def _to_boto3(schema: Dict[str, Any], shape: Any, value: Json) -> Any:
+def _to_boto3(schema: dict[str, Any], shape: Any, value: Json) -> Any:
     kind = schema.get("type")
     if _is_timestamp(shape) and type(value) in (int, float):
         try:
@@ -422,17 +409,12 @@ def _to_boto3(schema: Dict[str, Any], shape: Any, value: Json) -> Any:
         except (OverflowError, OSError, ValueError):
             return value
     if kind == "object" and isinstance(value, dict):
-        if "properties" in schema:
-            members = _members(shape)
-            return {
-                name: _to_boto3(schema["properties"][name], members.get(name), item)
-                if name in schema["properties"]
-                else item
-                for name, item in value.items()
-            }
+        members = _members(shape)
         return {
-            key: _to_boto3(schema["additionalProperties"], getattr(shape, "value", None), item)
-            for key, item in value.items()
+            name: _to_boto3(schema["properties"][name], members.get(name), item)
+            if name in schema["properties"]
+            else item
+            for name, item in value.items()
         }
     if kind == "array" and isinstance(value, list):
         member = getattr(shape, "member", None)
@@ -440,7 +422,7 @@ def _to_boto3(schema: Dict[str, Any], shape: Any, value: Json) -> Any:
     return copy.deepcopy(value)
 
 
-def as_boto3_kwargs(operation: str, request: Dict[str, Any]) -> Dict[str, Any]:
+def as_boto3_kwargs(operation: str, request: dict[str, Any]) -> dict[str, Any]:
     """The keyword arguments of the boto3 client method for a wire-form ``request``.
 
     A copy, with each timestamp (epoch seconds on the wire) as an aware UTC

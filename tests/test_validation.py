@@ -8,12 +8,13 @@ import subprocess
 import sys
 from typing import Any, Dict, Iterator, List
 
+import botocore.model
 import pytest
 
 import pytest_migrationhub
 from pytest_migrationhub import MigrationHubFakeError, mock_migrationhub
 from pytest_migrationhub._model import catalog
-from pytest_migrationhub._schema import compile_check, compile_pattern, explainer
+from pytest_migrationhub._schema import compile_check, compile_pattern, explainer, shape_schema
 
 pytestmark = pytest.mark.mhub_fake(assert_all_requests_valid=False)
 
@@ -285,11 +286,47 @@ def test_compiled_check_never_disagrees_with_jsonschema(operation: str) -> None:
 def test_compiled_check_handles_every_keyword_the_derivation_emits() -> None:
     schema = {
         "type": "object",
-        "properties": {"m": {"type": "object", "propertyNames": {"type": "string", "maxLength": 2}, "additionalProperties": {"type": "number", "maximum": 5}, "minProperties": 1, "maxProperties": 2}},
+        "properties": {
+            "l": {"type": "array", "items": {"type": "string", "minLength": 1, "maxLength": 2, "pattern": "^a+$"}, "minItems": 1, "maxItems": 2},
+            "e": {"type": "string", "enum": ["A", "B"]},
+            "i": {"type": "integer", "minimum": 0, "maximum": 5},
+            "t": {"type": "number", "minimum": 0, "maximum": 5},
+            "b": {"type": "boolean"},
+        },
+        "required": ["e"],
+        "additionalProperties": False,
     }
     check, reference = compile_check(schema), explainer(schema)
-    for value in [{}, {"m": {}}, {"m": {"ab": 1}}, {"m": {"abc": 1}}, {"m": {"a": 6}}, {"m": {"a": 1, "b": 2, "c": 3}}, {"x": 1}]:
+    values = [
+        {}, {"e": "A"}, {"e": "C"}, {"e": "A", "x": 1}, {"e": "A", "l": []}, {"e": "A", "l": ["a", "aa"]},
+        {"e": "A", "l": ["a"] * 3}, {"e": "A", "l": [""]}, {"e": "A", "l": ["aaa"]}, {"e": "A", "l": ["b"]},
+        {"e": "A", "i": 5}, {"e": "A", "i": 6}, {"e": "A", "i": 2.0}, {"e": "A", "i": 2.5}, {"e": "A", "i": True},
+        {"e": "A", "t": 4.5}, {"e": "A", "t": -0.5}, {"e": "A", "b": False}, {"e": "A", "b": 0},
+    ]
+    for value in values:
         assert check(value) == reference.is_valid(value), value
+
+
+@pytest.mark.parametrize(
+    "schema, keyword",
+    [
+        ({"type": "object", "propertyNames": {"type": "string"}}, "propertyNames"),
+        ({"type": "object", "additionalProperties": {"type": "integer"}}, "additionalProperties"),
+        ({"type": "string", "contentEncoding": "base64"}, "contentEncoding"),
+        ({"type": "null"}, "'null'"),
+    ],
+)
+def test_compiled_check_refuses_a_keyword_it_cannot_enforce(schema: Dict[str, Any], keyword: str) -> None:
+    with pytest.raises(MigrationHubFakeError, match=keyword):
+        compile_check(schema)
+
+
+@pytest.mark.parametrize("kind", ["map", "long", "float", "double", "blob", "document"])
+def test_a_shape_type_the_models_do_not_use_stops_the_derivation_by_name(kind: str) -> None:
+    shapes = {"Request": {"type": "structure", "members": {"Odd": {"shape": "Odd"}}}, "Odd": {"type": kind}}
+    request = botocore.model.ShapeResolver(shapes).get_shape_by_name("Request")
+    with pytest.raises(MigrationHubFakeError, match=f"shape 'Odd' the type '{kind}'"):
+        shape_schema(request)
 
 
 def test_validation_runs_with_the_context_manager_too(sample: Dict[str, Any], mgh: Any) -> None:
