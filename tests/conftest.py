@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import os
 from datetime import datetime, timezone
-from typing import Any, Callable, Dict
+from typing import Any, Callable, Dict, Iterator
 
 import pytest
+from support import Inner
 
 # No test here needs AWS credentials or configuration, and none may use real
 # ones: drop whatever the environment carries before any client is created.
@@ -71,3 +72,60 @@ def mgh(make_client: Callable[..., Any]) -> Any:
 @pytest.fixture
 def config_client(make_client: Callable[..., Any]) -> Any:
     return make_client("migrationhub-config")
+
+
+# --- inner pytest runs ----------------------------------------------------------------
+
+#: what an inner session must not inherit from the outer one: it needs no AWS configuration
+_AWS_VARIABLES = (
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_DEFAULT_REGION",
+    "AWS_REGION",
+    "AWS_ENDPOINT_URL",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_ROLE_ARN",
+)
+
+
+@pytest.fixture(scope="session")
+def warm_imports() -> None:
+    """Import botocore, boto3, freezegun and the fake once, outside the inner sessions.
+
+    An in-process pytester run drops every module it imported when it ends; with
+    these loaded beforehand, each inner session reuses them instead of
+    importing botocore (and rebuilding the fake's catalog) again.
+    """
+    import boto3  # noqa: F401
+    import freezegun  # noqa: F401
+
+    from pytest_migrationhub import _report  # noqa: F401
+    from pytest_migrationhub._model import catalog
+
+    catalog()
+
+
+@pytest.fixture
+def inner(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, warm_imports: None) -> Iterator[Inner]:
+    """Run test files in an inner pytest session, in this process, with no AWS configuration.
+
+    ``inner.run(source)`` writes ``support.HEADER + source`` and runs it; ``inner.pytester``
+    is there for ini files and the like. The fake is process-global, so the outer test must
+    not use ``mhub_fake`` itself; afterwards no inner session may have left a fake active.
+    """
+    from pytest_migrationhub import _hook
+
+    for name in _AWS_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", os.devnull)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    assert _hook.active() is None, "a Migration Hub fake was active before the inner session"
+    yield Inner(pytester)
+    assert _hook.active() is None, "an inner session left a Migration Hub fake active"
