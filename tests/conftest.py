@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import asyncio
 import os
+import time
 from datetime import datetime, timezone
 from typing import Any, Callable, Dict, Iterator
 
@@ -24,7 +26,7 @@ try:
 except ImportError:  # pragma: no cover - hypothesis is a test dependency
     pass
 
-SAMPLE = {
+SAMPLE: Dict[str, Any] = {
     "ProgressUpdateStream": "SMS",
     "MigrationTaskName": "sms-12de3cf1a",
     "Task": {
@@ -41,6 +43,27 @@ SAMPLE = {
 def sample() -> Dict[str, Any]:
     """The API reference's sample NotifyMigrationTaskState request, as boto3 kwargs."""
     return {**SAMPLE, "Task": dict(SAMPLE["Task"])}
+
+
+@pytest.fixture
+def no_real_sleep(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail the test as soon as anything sleeps for real, through ``time`` or ``asyncio``.
+
+    The fake records each retry backoff instead of sleeping it: a test of that
+    must not pass by luck when the backoff happens to be short.
+    """
+    original_async_sleep = asyncio.sleep
+
+    def sleep(seconds: float) -> None:
+        pytest.fail(f"time.sleep({seconds!r}) was called: the fake must record retry backoff, not sleep it")
+
+    async def async_sleep(seconds: float, result: Any = None) -> Any:
+        if seconds > 0:  # asyncio.sleep(0) only yields to the event loop
+            pytest.fail(f"asyncio.sleep({seconds!r}) was awaited: the fake must record retry backoff, not sleep it")
+        return await original_async_sleep(0, result)
+
+    monkeypatch.setattr(time, "sleep", sleep)
+    monkeypatch.setattr(asyncio, "sleep", async_sleep)
 
 
 @pytest.fixture(scope="session")
