@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
-from typing import Any, Dict, List
+from typing import Any, Callable, Dict, List
 
 import botocore.session
 import pytest
@@ -330,12 +330,13 @@ def test_deletion_is_asynchronous_on_the_fakes_clock(mhub_fake: Any, mgh: Any, f
         {"ProgressUpdateStreamName": STREAM}
     ]
     mgh.describe_migration_task(**ids())
-    for write in (
+    writes: List[Callable[[], Any]] = [
         lambda: mgh.create_progress_update_stream(ProgressUpdateStreamName=STREAM),
         lambda: mgh.import_migration_task(**ids()),
         lambda: mgh.associate_created_artifact(**ids(CreatedArtifact={"Name": ARN})),
         lambda: mgh.delete_progress_update_stream(ProgressUpdateStreamName=STREAM),
-    ):
+    ]
+    for write in writes:
         with pytest.raises(mgh.exceptions.InvalidInputException) as raised:
             write()
         assert raised.value.response["Error"]["Message"].endswith(

@@ -21,7 +21,7 @@ import sys
 import traceback
 from dataclasses import fields, is_dataclass
 from datetime import datetime, timezone
-from typing import Any, Dict, Iterator
+from typing import Any, Dict, Iterator, List
 
 import pytest
 
@@ -126,12 +126,12 @@ def state(fake: MigrationHubFake) -> Any:
 
 def answer(fake: MigrationHubFake, operation: str, body: bytes) -> Dict[str, Any]:
     status, _headers, raw = fake.handle(target(operation), body, HEADERS)
-    out = json.loads(raw)
+    out: Dict[str, Any] = json.loads(raw)
     out["status"] = status
     return out
 
 
-def malformed(fake: MigrationHubFake) -> list:
+def malformed(fake: MigrationHubFake) -> List[str]:
     return [p for p in fake.unexplained() if "malformed" in p]
 
 

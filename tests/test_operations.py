@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from typing import Any, Dict
 
 import pytest
+from botocore.awsrequest import HTTPHeaders
 from botocore.exceptions import ClientError
 
 from pytest_migrationhub import MigrationHubFakeError
@@ -132,7 +133,7 @@ def test_list_migration_task_updates_is_the_history_in_pages(
     percents = []
     token = None
     while True:
-        kwargs = {"NextToken": token} if token else {}
+        kwargs: Dict[str, Any] = {"NextToken": token} if token else {}
         page = mgh.list_migration_task_updates(
             ProgressUpdateStream=STREAM, MigrationTaskName=TASK, MaxResults=4, **kwargs
         )
@@ -399,7 +400,7 @@ def test_other_services_are_untouched(mhub_fake: Any, make_client: Any) -> None:
             def stream(self, **kw: Any) -> Any:
                 yield b"<GetCallerIdentityResponse><GetCallerIdentityResult><Account>1</Account></GetCallerIdentityResult></GetCallerIdentityResponse>"
 
-        return AWSResponse(request.url, 200, {}, Raw())
+        return AWSResponse(request.url, 200, HTTPHeaders(), Raw())
 
     sts.meta.events.register("before-send.sts", transport)
     from botocore.exceptions import NoCredentialsError
