@@ -9,13 +9,13 @@ from typing import Any, Callable, Dict, List
 
 import botocore.session
 import pytest
+from support import STREAM, TASK
 
 from pytest_migrationhub import MigrationHubFakeError
 from pytest_migrationhub._model import catalog
 from pytest_migrationhub._operations import HANDLERS
 from pytest_migrationhub._schema import explainer, shape_schema
 
-STREAM, TASK = "SMS", "sms-12de3cf1a"
 SERVER = "d-server-01a2b3c4d5e6f7"
 ARN = "arn:aws:ec2:us-west-2:123456789012:instance/i-0abc1234def567890"
 

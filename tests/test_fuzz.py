@@ -24,6 +24,7 @@ from datetime import datetime, timezone
 from typing import Any, Dict, Iterator, List
 
 import pytest
+from support import HOME
 
 hypothesis = pytest.importorskip("hypothesis")
 
@@ -35,7 +36,6 @@ from pytest_migrationhub import MigrationHubFake, mock_migrationhub, strategies 
 from pytest_migrationhub._model import catalog  # noqa: E402
 
 OPERATIONS = strategies.operations()
-HOME = "us-west-2"
 #: a request as the hook hands it over: signed for the home region, no account
 HEADERS = {
     "Authorization": (

@@ -9,11 +9,10 @@ from typing import Any, Dict
 import pytest
 from botocore.awsrequest import HTTPHeaders
 from botocore.exceptions import ClientError
+from support import STREAM, TASK
 
 from pytest_migrationhub import MigrationHubFakeError
 from pytest_migrationhub._model import catalog
-
-STREAM, TASK = "SMS", "sms-12de3cf1a"
 
 
 def requires_operation(name: str) -> pytest.MarkDecorator:

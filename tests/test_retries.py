@@ -9,10 +9,9 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 from freezegun import freeze_time
+from support import STREAM, TASK
 
 from pytest_migrationhub import MigrationHubFakeError, mock_migrationhub
-
-STREAM, TASK = "SMS", "sms-12de3cf1a"
 
 
 @pytest.fixture
