@@ -159,6 +159,20 @@ def alternate(rounds: int) -> Iterator[bool]:
         yield i % 2 == 0
 
 
+def paired(rounds: int, baseline: Callable[[], float], candidate: Callable[[], float]) -> tuple[list[float], list[float]]:
+    """``rounds`` figures of each, measured in alternating order (see :func:`alternate`)."""
+    base: list[float] = []
+    cand: list[float] = []
+    for baseline_first in alternate(rounds):
+        if baseline_first:
+            base.append(baseline())
+            cand.append(candidate())
+        else:
+            cand.append(candidate())
+            base.append(baseline())
+    return base, cand
+
+
 # --- target 1: per-call cost --------------------------------------------------
 
 
@@ -220,15 +234,9 @@ def bench_per_call(s: Settings) -> Result:
         baseline_batch(20)
         fake_batch(20)
 
-    base_ns: list[float] = []
-    fake_ns: list[float] = []
-    for baseline_first in alternate(s.call_rounds):
-        if baseline_first:
-            base_ns.append(baseline_batch(s.calls_per_batch))
-            fake_ns.append(fake_batch(s.calls_per_batch))
-        else:
-            fake_ns.append(fake_batch(s.calls_per_batch))
-            base_ns.append(baseline_batch(s.calls_per_batch))
+    base_ns, fake_ns = paired(
+        s.call_rounds, lambda: baseline_batch(s.calls_per_batch), lambda: fake_batch(s.calls_per_batch)
+    )
 
     base, fake = median(base_ns), median(fake_ns)
     ratio = fake / base
@@ -485,15 +493,7 @@ def bench_startup(s: Settings) -> Result:
 
         timed(enabled)
         timed(disabled)
-        on: list[float] = []
-        off: list[float] = []
-        for baseline_first in alternate(s.startup_runs):
-            if baseline_first:
-                off.append(timed(disabled))
-                on.append(timed(enabled))
-            else:
-                on.append(timed(enabled))
-                off.append(timed(disabled))
+        off, on = paired(s.startup_runs, lambda: timed(disabled), lambda: timed(enabled))
 
     # Paired differences cancel slow drifts of the machine better than a
     # difference of the two medians; the best-of-N difference is the least
@@ -570,15 +570,7 @@ def bench_server(s: Settings) -> Result:
                                                 timeout=SERVER_TIMEOUT) as server:
         answered = [_silent_client_answered(server) for _ in range(s.server_rounds)]
     _stop_ns(True), _stop_ns(False)  # warm-up
-    busy: list[float] = []
-    idle: list[float] = []
-    for baseline_first in alternate(s.server_rounds):
-        if baseline_first:
-            idle.append(_stop_ns(False))
-            busy.append(_stop_ns(True))
-        else:
-            busy.append(_stop_ns(True))
-            idle.append(_stop_ns(False))
+    idle, busy = paired(s.server_rounds, lambda: _stop_ns(False), lambda: _stop_ns(True))
     late, stop, stop_idle = median(answered), median(busy), median(idle)
     timeout_ns = SERVER_TIMEOUT * 1e9
     passed = late <= 3e9 and stop <= 1e9
