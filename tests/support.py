@@ -114,6 +114,10 @@ class Inner:
     def __init__(self, pytester: pytest.Pytester) -> None:
         self.pytester = pytester
 
+    def ini(self, *lines: str) -> None:
+        """Write the inner session's pytest.ini, its ``[pytest]`` section holding ``lines``."""
+        self.pytester.makeini("\n".join(["[pytest]", *lines, ""]))
+
     def run(self, source: str, *args: str, header: str = HEADER) -> pytest.RunResult:
         """Write ``header + source`` as a test file and run pytest on it in this process."""
         self.pytester.makepyfile(header + source)
@@ -132,6 +136,11 @@ def exact(lines: list[str]) -> list[str]:
 def raised(message: str) -> list[str]:
     """The ``E`` line of an exception raised in a frame pytest shows (indented with it)."""
     return ["E *" + literal(message)]
+
+
+def expect_raised(result: pytest.RunResult, message: str) -> None:
+    """Assert pytest showed ``message`` as the ``E`` line of an exception, exactly."""
+    result.stdout.fnmatch_lines(raised(message), consecutive=True)
 
 
 def expect_lines(result: pytest.RunResult, lines: list[str], *, patterns: list[str] | None = None) -> None:

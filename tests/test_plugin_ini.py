@@ -14,12 +14,7 @@ from support import ASSERTION, FAULTS_HINT, Inner, expect_lines
 
 
 def test_ini_home_region(inner: Inner) -> None:
-    inner.pytester.makeini(
-        """
-[pytest]
-mhub_fake_home_region = eu-west-1
-"""
-    )
+    inner.ini("mhub_fake_home_region = eu-west-1")
     result = inner.run(
         """
 def test_ini(mhub_fake):
@@ -45,12 +40,7 @@ def test_marker_none_over_ini(mhub_fake):
 
 @pytest.mark.parametrize("value", ["none", "None", ""])
 def test_ini_home_region_none_leaves_it_unset(inner: Inner, value: str) -> None:
-    inner.pytester.makeini(
-        f"""
-[pytest]
-mhub_fake_home_region = {value}
-"""
-    )
+    inner.ini(f"mhub_fake_home_region = {value}")
     result = inner.run(
         """
 def test_unset(mhub_fake):
@@ -104,12 +94,7 @@ def test_marker_over_ini(mhub_fake):
 def test_an_invalid_ini_value_stops_the_run_with_one_line(
     inner: Inner, option: str, value: str, message: str
 ) -> None:
-    inner.pytester.makeini(
-        f"""
-[pytest]
-{option} = {value}
-"""
-    )
+    inner.ini(f"{option} = {value}")
     result = inner.run(
         """
 def test_with_the_fake(mhub_fake):
@@ -152,12 +137,7 @@ mhub_fake_assert_all_faults_fired = "Maybe"
 
 @pytest.mark.parametrize("value", ["0", "2.5", "0.0"])
 def test_ini_stream_deletion_seconds(inner: Inner, value: str) -> None:
-    inner.pytester.makeini(
-        f"""
-[pytest]
-mhub_fake_stream_deletion_seconds = {value}
-"""
-    )
+    inner.ini(f"mhub_fake_stream_deletion_seconds = {value}")
     result = inner.run(
         f"""
 def test_window(mhub_fake):
@@ -168,12 +148,7 @@ def test_window(mhub_fake):
 
 
 def test_ini_assert_all_faults_fired_false(inner: Inner) -> None:
-    inner.pytester.makeini(
-        """
-[pytest]
-mhub_fake_assert_all_faults_fired = false
-"""
-    )
+    inner.ini("mhub_fake_assert_all_faults_fired = false")
     result = inner.run(
         """
 def test_opted_out_by_ini(mhub_fake):
@@ -200,12 +175,7 @@ def test_marker_over_ini(mhub_fake):
 
 
 def test_ini_assert_all_requests_valid_false(inner: Inner) -> None:
-    inner.pytester.makeini(
-        """
-[pytest]
-mhub_fake_assert_all_requests_valid = false
-"""
-    )
+    inner.ini("mhub_fake_assert_all_requests_valid = false")
     result = inner.run(
         """
 def send_malformed():

@@ -10,7 +10,7 @@ must *not* be answered by the fake goes to a closed loopback port.
 from __future__ import annotations
 
 import pytest
-from support import HEADER, Inner, raised
+from support import HEADER, Inner, expect_raised
 
 # --- 6. the hook is gone after the fixture --------------------------------
 
@@ -149,18 +149,14 @@ def test_starting_the_fixture_twice(mhub_fake):
 """,
     )
     result.assert_outcomes(passed=1, failed=2)
-    result.stdout.fnmatch_lines(
-        raised(
-            "pytest_migrationhub.MigrationHubFakeError: Another Migration Hub fake is "
-            "already active; use that one (the mhub_fake fixture, or the object "
-            "mock_migrationhub() returned) instead of starting a second."
-        ),
-        consecutive=True,
+    expect_raised(
+        result,
+        "pytest_migrationhub.MigrationHubFakeError: Another Migration Hub fake is "
+        "already active; use that one (the mhub_fake fixture, or the object "
+        "mock_migrationhub() returned) instead of starting a second.",
     )
-    result.stdout.fnmatch_lines(
-        raised(
-            "pytest_migrationhub.MigrationHubFakeError: This Migration Hub fake is already "
-            "started."
-        ),
-        consecutive=True,
+    expect_raised(
+        result,
+        "pytest_migrationhub.MigrationHubFakeError: This Migration Hub fake is already "
+        "started.",
     )

@@ -8,7 +8,7 @@ reports. The fake is process-global, so no test here uses ``mhub_fake`` itself.
 from __future__ import annotations
 
 import pytest
-from support import Inner, exact, raised
+from support import Inner, exact, expect_raised
 
 UNKNOWN_KEYWORD = (
     "pytest_migrationhub.MigrationHubFakeError: @pytest.mark.mhub_fake got an unknown keyword "
@@ -175,7 +175,7 @@ def test_typo(mhub_fake):
     )
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*ERROR at setup of test_typo*"])
-    result.stdout.fnmatch_lines(raised(UNKNOWN_KEYWORD), consecutive=True)
+    expect_raised(result, UNKNOWN_KEYWORD)
 
 
 @pytest.mark.parametrize("marker", ['homeregion="x"', 'home_region="Mars"', '"eu-west-1"'])
@@ -208,7 +208,7 @@ def test_typo_further_out(mhub_fake):
 """,
     )
     result.assert_outcomes(errors=1)
-    result.stdout.fnmatch_lines(raised(UNKNOWN_KEYWORD), consecutive=True)
+    expect_raised(result, UNKNOWN_KEYWORD)
 
 
 def test_marker_positional_arguments_error_at_setup(inner: Inner) -> None:
@@ -221,12 +221,10 @@ def test_positional(mhub_fake):
     )
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*ERROR at setup of test_positional*"])
-    result.stdout.fnmatch_lines(
-        raised(
-            "pytest_migrationhub.MigrationHubFakeError: @pytest.mark.mhub_fake takes keyword "
-            "arguments only, e.g. @pytest.mark.mhub_fake(home_region='eu-central-1')."
-        ),
-        consecutive=True,
+    expect_raised(
+        result,
+        "pytest_migrationhub.MigrationHubFakeError: @pytest.mark.mhub_fake takes keyword "
+        "arguments only, e.g. @pytest.mark.mhub_fake(home_region='eu-central-1').",
     )
 
 
@@ -243,12 +241,10 @@ def test_elsewhere(mhub_fake):
     )
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*ERROR at setup of test_elsewhere*"])
-    result.stdout.fnmatch_lines(
-        raised(
-            "pytest_migrationhub.MigrationHubFakeError: home_region must be a region name "
-            f"such as 'us-west-2', or None to leave it unset; got {value!r}."
-        ),
-        consecutive=True,
+    expect_raised(
+        result,
+        "pytest_migrationhub.MigrationHubFakeError: home_region must be a region name "
+        f"such as 'us-west-2', or None to leave it unset; got {value!r}.",
     )
 
 
