@@ -4,10 +4,13 @@ import asyncio
 import os
 import time
 from datetime import datetime, timezone
-from typing import Any, Callable, Dict, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator
 
 import pytest
-from support import Inner
+from support import STREAM, TASK, Inner
+
+if TYPE_CHECKING:
+    from pytest_migrationhub import MigrationHubFake, MigrationTask
 
 # No test here needs AWS credentials or configuration, and none may use real
 # ones: drop whatever the environment carries before any client is created.
@@ -64,6 +67,12 @@ def no_real_sleep(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(time, "sleep", sleep)
     monkeypatch.setattr(asyncio, "sleep", async_sleep)
+
+
+@pytest.fixture
+def task(mhub_fake: MigrationHubFake) -> MigrationTask:
+    """support.TASK, imported into support.STREAM (both created as the seeding methods do)."""
+    return mhub_fake.add_task(STREAM, TASK)
 
 
 @pytest.fixture(scope="session")

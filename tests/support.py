@@ -21,6 +21,30 @@ HOME = "us-west-2"
 DEFAULT_ACCOUNT = "123456789012"
 #: the API reference's sample UpdateDateTime (2017-05-01 17:47:33 UTC)
 UPDATED = 1493660853
+#: a created artifact (an EC2 instance) and an Application Discovery Service server
+ARN = "arn:aws:ec2:us-west-2:123456789012:instance/i-0abc1234def567890"
+SERVER = "d-server-01a2b3c4d5e6f7"
+
+
+def ids(**members: Any) -> dict[str, Any]:
+    """The members that name STREAM's TASK, plus ``members``, as boto3 kwargs."""
+    return {"ProgressUpdateStream": STREAM, "MigrationTaskName": TASK, **members}
+
+
+def requires(operation: str) -> pytest.MarkDecorator:
+    """Skip where the installed botocore is too old to model ``operation``."""
+    return pytest.mark.skipif(operation not in _modelled(), reason=f"this botocore has no {operation}")
+
+
+def _modelled() -> set[str]:
+    import botocore.session
+
+    session = botocore.session.get_session()
+    return {
+        name
+        for service in ("mgh", "migrationhub-config")
+        for name in session.get_service_model(service).operation_names
+    }
 
 
 # --- one way to notify ------------------------------------------------------------
@@ -64,6 +88,16 @@ def error_code(raised: pytest.ExceptionInfo[Any]) -> str:
 def error_message(raised: pytest.ExceptionInfo[Any]) -> str:
     """The AWS error message of a ``pytest.raises(ClientError)``."""
     return str(raised.value.response["Error"]["Message"])
+
+
+def error_of(raised: pytest.ExceptionInfo[Any]) -> tuple[str, int, str]:
+    """``(code, HTTP status, message)`` of a ``pytest.raises(ClientError)``."""
+    response = raised.value.response
+    return (
+        str(response["Error"]["Code"]),
+        int(response["ResponseMetadata"]["HTTPStatusCode"]),
+        str(response["Error"]["Message"]),
+    )
 
 
 # --- inner pytest runs --------------------------------------------------------------

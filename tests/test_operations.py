@@ -9,29 +9,9 @@ from typing import Any, Dict
 import pytest
 from botocore.awsrequest import HTTPHeaders
 from botocore.exceptions import ClientError
-from support import STREAM, TASK
+from support import STREAM, TASK, error_of, requires
 
 from pytest_migrationhub import MigrationHubFakeError
-from pytest_migrationhub._model import catalog
-
-
-def requires_operation(name: str) -> pytest.MarkDecorator:
-    """Skip where the installed botocore is too old to model ``name``."""
-    return pytest.mark.skipif(
-        name not in catalog().by_name, reason=f"this botocore's model has no {name}"
-    )
-
-
-
-
-def error_of(raised: pytest.ExceptionInfo[ClientError]) -> tuple[str, int, str]:
-    response = raised.value.response
-    return (
-        response["Error"]["Code"],
-        response["ResponseMetadata"]["HTTPStatusCode"],
-        response["Error"]["Message"],
-    )
-
 
 # --- the workflow ---------------------------------------------------------------
 
@@ -115,7 +95,7 @@ def test_describe_of_an_unknown_task(mhub_fake: Any, mgh: Any) -> None:
         mgh.describe_migration_task(ProgressUpdateStream=STREAM, MigrationTaskName="other")
 
 
-@requires_operation("ListMigrationTaskUpdates")
+@requires("ListMigrationTaskUpdates")
 def test_list_migration_task_updates_is_the_history_in_pages(
     mhub_fake: Any, mgh: Any, sample: Dict[str, Any]
 ) -> None:
@@ -143,7 +123,7 @@ def test_list_migration_task_updates_is_the_history_in_pages(
     assert percents == list(range(0, 101, 10))
 
 
-@requires_operation("ListMigrationTaskUpdates")
+@requires("ListMigrationTaskUpdates")
 def test_a_forged_or_foreign_token_is_invalid_input(mhub_fake: Any, mgh: Any) -> None:
     for name in "abc":
         mhub_fake.add_stream(name)
@@ -181,7 +161,7 @@ def test_list_progress_update_streams(mhub_fake: Any, mgh: Any) -> None:
         pytest.param(
             "list_migration_task_updates",
             {"ProgressUpdateStream": STREAM, "MigrationTaskName": TASK},
-            marks=requires_operation("ListMigrationTaskUpdates"),
+            marks=requires("ListMigrationTaskUpdates"),
         ),
     ],
 )

@@ -23,7 +23,7 @@ from datetime import datetime, timezone
 from typing import Any, Dict, Tuple
 
 import pytest
-from support import HOME, STREAM, TASK
+from support import HOME, STREAM, TASK, error_of, ids
 
 from pytest_migrationhub import MigrationHubFake
 from pytest_migrationhub._model import catalog
@@ -46,13 +46,6 @@ def answer(response: Dict[str, Any]) -> Dict[str, Any]:
     return {key: value for key, value in response.items() if key != "ResponseMetadata"}
 
 
-def error_of(raised: Any) -> Tuple[str, int, str]:
-    response = raised.value.response
-    return response["Error"]["Code"], response["ResponseMetadata"]["HTTPStatusCode"], response["Error"]["Message"]
-
-
-def ids(**members: Any) -> Dict[str, Any]:
-    return {"ProgressUpdateStream": STREAM, "MigrationTaskName": TASK, **members}
 
 
 # --- streams and tasks ----------------------------------------------------------------------

@@ -14,11 +14,6 @@ from support import STREAM, TASK
 from pytest_migrationhub import MigrationHubFakeError, mock_migrationhub
 
 
-@pytest.fixture
-def task(mhub_fake: Any) -> Any:
-    return mhub_fake.add_task(STREAM, TASK)
-
-
 @pytest.mark.parametrize("mode", ["legacy", "standard", "adaptive"])
 @pytest.mark.usefixtures("no_real_sleep")
 def test_throttling_is_retried_with_virtual_backoff(

@@ -14,16 +14,12 @@ from typing import Any, Callable
 
 import pytest
 from botocore.exceptions import ClientError
-from support import DEFAULT_ACCOUNT, STREAM, TASK, error_code, error_message, notification
+from support import ARN, DEFAULT_ACCOUNT, SERVER, STREAM, TASK, error_code, error_message, ids, notification
 
-ARN = "arn:aws:ec2:us-west-2:123456789012:instance/i-0abc1234def567890"
-SERVER = "d-server-01a2b3c4d5e6f7"
+from pytest_migrationhub import MigrationHubFake
+
 OTHER_ACCOUNT = "111122223333"
 START = datetime(2026, 3, 1, 10, 0, tzinfo=timezone.utc)
-
-
-def ids(**members: Any) -> dict[str, Any]:
-    return {"ProgressUpdateStream": STREAM, "MigrationTaskName": TASK, **members}
 
 
 def skip_unless_modelled(client: Any, method: str) -> None:
@@ -45,7 +41,7 @@ TASK_WRITES = [
 
 @pytest.mark.parametrize(("operation", "method", "members"), TASK_WRITES, ids=[w[0] for w in TASK_WRITES])
 def test_writes_to_a_task_are_refused_while_its_stream_is_being_deleted(
-    mhub_fake: Any, mgh: Any, freezer: Any, operation: str, method: str, members: dict[str, Any]
+    mhub_fake: MigrationHubFake, mgh: Any, freezer: Any, operation: str, method: str, members: dict[str, Any]
 ) -> None:
     skip_unless_modelled(mgh, method)
     freezer.move_to(START)
@@ -77,7 +73,7 @@ def test_writes_to_a_task_are_refused_while_its_stream_is_being_deleted(
     "window", [5, pytest.param(2.5, marks=pytest.mark.mhub_fake(stream_deletion_seconds=2.5))]
 )
 def test_a_deleted_stream_is_gone_exactly_when_the_window_ends(
-    mhub_fake: Any, mgh: Any, freezer: Any, window: float
+    mhub_fake: MigrationHubFake, mgh: Any, freezer: Any, window: float
 ) -> None:
     # 5 seconds unless stream_deletion_seconds says otherwise, on the fake's (frozen) clock.
     freezer.move_to(START)
@@ -103,7 +99,7 @@ NOT_ASSOCIATED = [
 
 @pytest.mark.parametrize(("method", "members", "what"), NOT_ASSOCIATED, ids=[n[0] for n in NOT_ASSOCIATED])
 def test_disassociating_what_is_not_associated_says_so(
-    mhub_fake: Any, mgh: Any, method: str, members: dict[str, Any], what: str
+    mhub_fake: MigrationHubFake, mgh: Any, method: str, members: dict[str, Any], what: str
 ) -> None:
     skip_unless_modelled(mgh, method)
     mhub_fake.add_task(STREAM, TASK)
@@ -116,7 +112,7 @@ def test_disassociating_what_is_not_associated_says_so(
 
 
 @pytest.mark.parametrize("vm_type", ["VM_MANAGED_OBJECT_REFERENCE", "VM_NAME", "VM_PATH"])
-def test_a_vm_attribute_without_a_vm_manager_id_is_dropped(mhub_fake: Any, mgh: Any, vm_type: str) -> None:
+def test_a_vm_attribute_without_a_vm_manager_id_is_dropped(mhub_fake: MigrationHubFake, mgh: Any, vm_type: str) -> None:
     task = mhub_fake.add_task(STREAM, TASK)
     ip = {"Type": "IPV4_ADDRESS", "Value": "10.0.0.1"}
     mgh.put_resource_attributes(**ids(ResourceAttributeList=[{"Type": vm_type, "Value": "vm-42"}, ip]))
@@ -133,7 +129,7 @@ def test_a_vm_attribute_without_a_vm_manager_id_is_dropped(mhub_fake: Any, mgh: 
 
 @pytest.mark.mhub_fake(home_region="eu-central-1")
 def test_describe_calls_outside_the_home_region_are_answered(
-    mhub_fake: Any, make_client: Callable[..., Any]
+    mhub_fake: MigrationHubFake, make_client: Callable[..., Any]
 ) -> None:
     mhub_fake.add_task(STREAM, TASK)
     mhub_fake.add_application("app-1", status="IN_PROGRESS")
@@ -150,7 +146,7 @@ def test_describe_calls_outside_the_home_region_are_answered(
 # --- pagination tokens -------------------------------------------------------------------
 
 
-def test_a_token_from_one_account_is_refused_by_another(mhub_fake: Any, mgh: Any, botocore_session: Any) -> None:
+def test_a_token_from_one_account_is_refused_by_another(mhub_fake: MigrationHubFake, mgh: Any, botocore_session: Any) -> None:
     for name in ("a", "b", "c"):
         mhub_fake.add_stream(name)
         mhub_fake.add_stream(name, account=OTHER_ACCOUNT)
@@ -173,7 +169,7 @@ def test_a_token_from_one_account_is_refused_by_another(mhub_fake: Any, mgh: Any
 
 
 @pytest.mark.mhub_fake(stream_deletion_seconds=0)
-def test_a_list_that_shrinks_to_the_tokens_offset_ends_with_an_empty_page(mhub_fake: Any, mgh: Any) -> None:
+def test_a_list_that_shrinks_to_the_tokens_offset_ends_with_an_empty_page(mhub_fake: MigrationHubFake, mgh: Any) -> None:
     for i in range(6):
         mhub_fake.add_stream(f"s{i}")
     first = mgh.list_progress_update_streams(MaxResults=3)
@@ -189,7 +185,7 @@ def test_a_list_that_shrinks_to_the_tokens_offset_ends_with_an_empty_page(mhub_f
 # --- home region controls ----------------------------------------------------------------
 
 
-def test_home_region_controls_are_filtered_by_control_id_and_by_target(mhub_fake: Any, config_client: Any) -> None:
+def test_home_region_controls_are_filtered_by_control_id_and_by_target(mhub_fake: MigrationHubFake, config_client: Any) -> None:
     (control,) = config_client.describe_home_region_controls()["HomeRegionControls"]
     assert control["Target"] == {"Type": "ACCOUNT", "Id": DEFAULT_ACCOUNT}
 

@@ -13,10 +13,10 @@ import pytest
 from botocore.exceptions import ClientError
 from support import STREAM, TASK, error_message
 
-from pytest_migrationhub import MigrationHubAssertionError
+from pytest_migrationhub import MigrationHubAssertionError, MigrationHubFake
 
 
-def reported(fake: Any, raised: BaseException | None = None) -> list[str]:
+def reported(fake: MigrationHubFake, raised: BaseException | None = None) -> list[str]:
     """The items ``verify()`` lists, or [] when it passes."""
     try:
         fake.verify(raised)
@@ -32,7 +32,7 @@ def no_retries(make_client: Any) -> Any:
 # --- faults ------------------------------------------------------------------------------
 
 
-def test_a_fault_counts_each_call_it_answered(mhub_fake: Any, make_client: Any) -> None:
+def test_a_fault_counts_each_call_it_answered(mhub_fake: MigrationHubFake, make_client: Any) -> None:
     mgh = no_retries(make_client)
     mhub_fake.fail("CreateProgressUpdateStream", "ThrottlingException", times=3)
     assert reported(mhub_fake) == ["CreateProgressUpdateStream -> ThrottlingException (3 of 3 not fired)"]
@@ -48,7 +48,7 @@ def test_a_fault_counts_each_call_it_answered(mhub_fake: Any, make_client: Any) 
     assert mhub_fake.streams == [STREAM]
 
 
-def test_a_fault_until_cleared_is_reported_only_while_it_never_fired(mhub_fake: Any, make_client: Any) -> None:
+def test_a_fault_until_cleared_is_reported_only_while_it_never_fired(mhub_fake: MigrationHubFake, make_client: Any) -> None:
     mgh = no_retries(make_client)
     mhub_fake.fail("ListProgressUpdateStreams", "InternalServerError", times=None)
     mhub_fake.fail("CreateProgressUpdateStream", "InternalServerError", times=None)
@@ -63,7 +63,7 @@ def test_a_fault_until_cleared_is_reported_only_while_it_never_fired(mhub_fake: 
     assert reported(mhub_fake) == []
 
 
-def test_a_fault_fires_only_for_its_operation(mhub_fake: Any, make_client: Any) -> None:
+def test_a_fault_fires_only_for_its_operation(mhub_fake: MigrationHubFake, make_client: Any) -> None:
     mgh = no_retries(make_client)
     mhub_fake.fail("ImportMigrationTask", "ThrottlingException", times=1)
     mgh.create_progress_update_stream(ProgressUpdateStreamName=STREAM)
@@ -72,7 +72,7 @@ def test_a_fault_fires_only_for_its_operation(mhub_fake: Any, make_client: Any) 
 
 
 @pytest.mark.mhub_fake(assert_all_faults_fired=False)
-def test_opting_out_of_the_fault_check_silences_it(mhub_fake: Any) -> None:
+def test_opting_out_of_the_fault_check_silences_it(mhub_fake: MigrationHubFake) -> None:
     mhub_fake.fail("ImportMigrationTask", "ThrottlingException")
     assert reported(mhub_fake) == []
 
@@ -80,7 +80,7 @@ def test_opting_out_of_the_fault_check_silences_it(mhub_fake: Any) -> None:
 # --- malformed requests ---------------------------------------------------------------------
 
 
-def test_malformed_requests_are_kept_in_order_and_nothing_else_is(mhub_fake: Any, make_client: Any) -> None:
+def test_malformed_requests_are_kept_in_order_and_nothing_else_is(mhub_fake: MigrationHubFake, make_client: Any) -> None:
     mgh = no_retries(make_client)
     mhub_fake.add_stream(STREAM)
     with pytest.raises(mgh.exceptions.InvalidInputException):
@@ -105,7 +105,7 @@ def test_malformed_requests_are_kept_in_order_and_nothing_else_is(mhub_fake: Any
 
 
 def test_the_malformed_request_whose_error_ended_the_test_is_not_reported_again(
-    mhub_fake: Any, make_client: Any
+    mhub_fake: MigrationHubFake, make_client: Any
 ) -> None:
     mgh = no_retries(make_client)
     errors = []
