@@ -13,10 +13,14 @@ Targets:
    do-nothing ``before-send`` handler (ratio fake/baseline <= 1.0).
 2. ``mhub_fake`` fixture set-up plus tear-down, measured inside a real pytest
    run: median <= 0.5 ms.
-3. A call throttled 4 times and then accepted (standard retry mode): median
-   wall time <= 20 ms, because the backoff is recorded, not slept.
+3. A call throttled 4 times and then accepted, in each retry mode (legacy,
+   standard, adaptive): median wall time <= 20 ms, because the backoff is
+   recorded, not slept.
 4. pytest start-up with the plugin installed but unused costs <= 10 ms more
    than with ``-p no:migrationhub``.
+5. Server mode: a client that sends nothing is answered 408 and closed within
+   3 s of connecting (timeout 0.3 s), and ``stop()`` with an idle and a
+   kept-alive connection open returns within 1 s.
 
 Machines are shared and noisy, so every figure is a median; baseline and
 candidate are measured in alternating rounds (their order flipping from round
@@ -40,8 +44,10 @@ for _name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_RETRY_MODE", "AWS_MAX_A
 import argparse
 import contextlib
 import gc
+import http.client
 import io
 import platform
+import socket
 import statistics
 import subprocess
 import sys
@@ -98,14 +104,18 @@ class Settings:
     retry_pairs: int
     #: target 4: pytest subprocess runs per variant
     startup_runs: int
+    #: target 5: silent clients timed out, and server stops per variant
+    server_rounds: int
 
     @classmethod
     def make(cls, quick: bool) -> "Settings":
         if quick:
             return cls(True, call_rounds=10, calls_per_batch=100, fixture_tests=100,
-                       moto_reps=10, retry_rounds=6, retry_pairs=10, startup_runs=5)
+                       moto_reps=10, retry_rounds=6, retry_pairs=10, startup_runs=5,
+                       server_rounds=3)
         return cls(False, call_rounds=40, calls_per_batch=200, fixture_tests=300,
-                   moto_reps=30, retry_rounds=20, retry_pairs=20, startup_runs=25)
+                   moto_reps=30, retry_rounds=20, retry_pairs=20, startup_runs=25,
+                   server_rounds=9)
 
 
 @dataclass
@@ -147,6 +157,20 @@ def alternate(rounds: int) -> Iterator[bool]:
     neither side always runs on a warmer (or colder) machine."""
     for i in range(rounds):
         yield i % 2 == 0
+
+
+def paired(rounds: int, baseline: Callable[[], float], candidate: Callable[[], float]) -> tuple[list[float], list[float]]:
+    """``rounds`` figures of each, measured in alternating order (see :func:`alternate`)."""
+    base: list[float] = []
+    cand: list[float] = []
+    for baseline_first in alternate(rounds):
+        if baseline_first:
+            base.append(baseline())
+            cand.append(candidate())
+        else:
+            cand.append(candidate())
+            base.append(baseline())
+    return base, cand
 
 
 # --- target 1: per-call cost --------------------------------------------------
@@ -210,15 +234,9 @@ def bench_per_call(s: Settings) -> Result:
         baseline_batch(20)
         fake_batch(20)
 
-    base_ns: list[float] = []
-    fake_ns: list[float] = []
-    for baseline_first in alternate(s.call_rounds):
-        if baseline_first:
-            base_ns.append(baseline_batch(s.calls_per_batch))
-            fake_ns.append(fake_batch(s.calls_per_batch))
-        else:
-            fake_ns.append(fake_batch(s.calls_per_batch))
-            base_ns.append(baseline_batch(s.calls_per_batch))
+    base_ns, fake_ns = paired(
+        s.call_rounds, lambda: baseline_batch(s.calls_per_batch), lambda: fake_batch(s.calls_per_batch)
+    )
 
     base, fake = median(base_ns), median(fake_ns)
     ratio = fake / base
@@ -368,8 +386,12 @@ def bench_fixture(s: Settings) -> Result:
 # --- target 3: throttled four times, then accepted ----------------------------
 
 
-def bench_retries(s: Settings) -> Result:
-    client = mgh_client(Config(retries={"mode": "standard", "max_attempts": 5}))
+RETRY_MODES = ("legacy", "standard", "adaptive")
+
+
+def _retry_timings(s: Settings, mode: str) -> tuple[list[float], list[float], list[float]]:
+    """Wall times of throttled and of plain calls in ``mode``, and each throttled call's backoff."""
+    client = mgh_client(Config(retries={"mode": mode, "max_attempts": 5}))
     throttled_ns: list[float] = []
     plain_ns: list[float] = []
     delay_sums: list[float] = []
@@ -410,16 +432,28 @@ def bench_retries(s: Settings) -> Result:
                 else:
                     throttled(fake)
                     plain()
+    return throttled_ns, plain_ns, delay_sums
 
-    wall, base = median(throttled_ns), median(plain_ns)
-    return Result(3, "Throttled 4 times, then accepted (standard retries)", wall <= 20_000_000, [
-        row("throttled x4 + accepted", f"{ns_to_ms(wall):.3f} ms",
-            f"median of {len(throttled_ns)} calls; target <= 20.000 ms"),
-        row("baseline: accepted at once", f"{ns_to_ms(base):.3f} ms",
-            f"same client under the fake; ratio {wall / base:.1f}x (5 attempts vs 1)"),
-        row("backoff recorded, not slept", f"{median(delay_sums):.3f} s",
-            "median per call of sum(fake.retry_delays)"),
-    ])
+
+def bench_retries(s: Settings) -> Result:
+    # Each retry mode backs off differently (legacy and standard: exponential with
+    # jitter; adaptive: also a client-side rate limiter); none of it may be slept.
+    # The tests check that no sleep happens; this measures what the call costs.
+    lines: list[str] = []
+    passed = True
+    for mode in RETRY_MODES:
+        throttled_ns, plain_ns, delay_sums = _retry_timings(s, mode)
+        wall, base = median(throttled_ns), median(plain_ns)
+        passed = passed and wall <= 20_000_000
+        lines += [
+            row(f"{mode}: throttled x4", f"{ns_to_ms(wall):.3f} ms",
+                f"median of {len(throttled_ns)} calls; target <= 20.000 ms"),
+            row(f"{mode}: accepted at once", f"{ns_to_ms(base):.3f} ms",
+                f"baseline, same client under the fake; ratio {wall / base:.1f}x (5 attempts vs 1)"),
+            row(f"{mode}: backoff not slept", f"{median(delay_sums):.3f} s",
+                "median per call of sum(fake.retry_delays)"),
+        ]
+    return Result(3, "Throttled 4 times, then accepted (legacy, standard, adaptive)", passed, lines)
 
 
 # --- target 4: pytest start-up with the plugin unused -------------------------
@@ -459,15 +493,7 @@ def bench_startup(s: Settings) -> Result:
 
         timed(enabled)
         timed(disabled)
-        on: list[float] = []
-        off: list[float] = []
-        for baseline_first in alternate(s.startup_runs):
-            if baseline_first:
-                off.append(timed(disabled))
-                on.append(timed(enabled))
-            else:
-                on.append(timed(enabled))
-                off.append(timed(disabled))
+        off, on = paired(s.startup_runs, lambda: timed(disabled), lambda: timed(enabled))
 
     # Paired differences cancel slow drifts of the machine better than a
     # difference of the two medians; the best-of-N difference is the least
@@ -498,6 +524,68 @@ def bench_startup(s: Settings) -> Result:
     return Result(4, "pytest start-up, plugin installed but unused", diff <= 10_000_000, lines)
 
 
+# --- target 5: the server's timeouts and shutdown ------------------------------
+
+SERVER_TIMEOUT = 0.3  # seconds a connection may stay silent, as the server tests configure it
+
+
+def _silent_client_answered(server: Any) -> float:
+    """Seconds from a connection that sends nothing to the server closing it (after its 408)."""
+    start = time.perf_counter_ns()
+    with socket.create_connection((server.host, server.port), timeout=10) as silent:
+        answer = b""
+        while chunk := silent.recv(65536):
+            answer += chunk
+    elapsed = time.perf_counter_ns() - start
+    assert answer.startswith(b"HTTP/1.1 408 "), answer[:40]
+    return elapsed
+
+
+def _stop_ns(open_connections: bool) -> float:
+    """How long ``stop()`` takes, with an idle and a kept-alive connection open or with none."""
+    server = pytest_migrationhub.MigrationHubServer(pytest_migrationhub.MigrationHubFake()).start()
+    held: list[Any] = []
+    if open_connections:
+        held.append(socket.create_connection((server.host, server.port), timeout=10))
+        kept = http.client.HTTPConnection(server.host, server.port, timeout=10)
+        kept.request("POST", "/", body=b"{}", headers={
+            "Content-Type": "application/x-amz-json-1.1",
+            "X-Amz-Target": "AWSMigrationHub.ListProgressUpdateStreams",
+        })
+        kept.getresponse().read()
+        held.append(kept)
+    start = time.perf_counter_ns()
+    server.stop()
+    elapsed = time.perf_counter_ns() - start
+    for connection in held:
+        connection.close()
+    return elapsed
+
+
+def bench_server(s: Settings) -> Result:
+    # The server tests check what a silent client gets and that stop() closes open
+    # connections; how long each takes is measured here, where a loaded machine
+    # makes a slow figure instead of a failed test.
+    with pytest_migrationhub.MigrationHubServer(pytest_migrationhub.MigrationHubFake(),
+                                                timeout=SERVER_TIMEOUT) as server:
+        answered = [_silent_client_answered(server) for _ in range(s.server_rounds)]
+    _stop_ns(True), _stop_ns(False)  # warm-up
+    idle, busy = paired(s.server_rounds, lambda: _stop_ns(False), lambda: _stop_ns(True))
+    late, stop, stop_idle = median(answered), median(busy), median(idle)
+    timeout_ns = SERVER_TIMEOUT * 1e9
+    passed = late <= 3e9 and stop <= 1e9
+    return Result(5, "Server: a silent client's 408, stop() with open connections", passed, [
+        row("silent client closed", f"{ns_to_ms(late):.1f} ms",
+            f"median of {len(answered)}; target <= 3000 ms"),
+        row("baseline: its timeout", f"{ns_to_ms(timeout_ns):.1f} ms",
+            f"ratio {late / timeout_ns:.2f}x"),
+        row("stop(), 2 connections open", f"{ns_to_ms(stop):.1f} ms",
+            f"median of {len(busy)}; target <= 1000 ms"),
+        row("baseline: stop(), none open", f"{ns_to_ms(stop_idle):.1f} ms",
+            f"ratio {stop / stop_idle:.1f}x"),
+    ])
+
+
 # --- main -------------------------------------------------------------------
 
 BENCHES: dict[int, Callable[[Settings], Result]] = {
@@ -505,13 +593,14 @@ BENCHES: dict[int, Callable[[Settings], Result]] = {
     2: bench_fixture,
     3: bench_retries,
     4: bench_startup,
+    5: bench_server,
 }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer rounds (~15 s); noisier")
-    parser.add_argument("--only", default="1,2,3,4", metavar="N,N",
+    parser.add_argument("--only", default="1,2,3,4,5", metavar="N,N",
                         help="comma-separated target numbers to run (default: all)")
     args = parser.parse_args(argv)
     try:

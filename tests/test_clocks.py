@@ -17,8 +17,8 @@ from typing import Any, Callable, Iterator, List
 import pytest
 import time_machine
 from freezegun import freeze_time
+from support import STREAM, TASK, notify
 
-STREAM, TASK = "SMS", "sms-1"
 START = datetime(2026, 3, 1, 10, 0, tzinfo=timezone.utc)
 #: a clock: a context manager yielding "move the clock forward by this many seconds"
 Clock = Callable[[], Any]
@@ -71,16 +71,6 @@ CLOCKS = {
 }
 
 
-def notify(mgh: Any, next_update: int = 600, task: str = TASK) -> None:
-    mgh.notify_migration_task_state(
-        ProgressUpdateStream=STREAM,
-        MigrationTaskName=task,
-        Task={"Status": "IN_PROGRESS", "ProgressPercent": 10},
-        UpdateDateTime=datetime.now(timezone.utc),
-        NextUpdateSeconds=next_update,
-    )
-
-
 def in_time(action: Callable[[], None], timeout: float = 30) -> None:
     """Run ``action`` in a thread: a hang becomes a failure instead of a stuck suite."""
     errors: List[BaseException] = []
@@ -101,13 +91,13 @@ def in_time(action: Callable[[], None], timeout: float = 30) -> None:
 
 def check_staleness(fake: Any, mgh: Any, forward: Callable[[float], None]) -> None:
     fake.add_task(STREAM, TASK)
-    notify(mgh, next_update=600)
+    notify(mgh, "IN_PROGRESS", 10, next_update=600)
     assert fake.stale_tasks() == []
     assert not fake.task(STREAM, TASK).is_stale
     forward(601)
     assert fake.stale_tasks() == [(STREAM, TASK)]
     assert fake.task(STREAM, TASK).is_stale
-    notify(mgh, next_update=600)  # a fresh update makes it current again
+    notify(mgh, "IN_PROGRESS", 10, next_update=600)  # a fresh update makes it current again
     assert fake.stale_tasks() == []
 
 
@@ -119,7 +109,7 @@ def check_adaptive_retries(fake: Any, make_client: Callable[..., Any], task: str
     def throttled_calls() -> None:
         for _ in range(4):
             fake.fail("NotifyMigrationTaskState", "ThrottlingException", times=4)
-            notify(mgh, task=task)
+            notify(mgh, "IN_PROGRESS", 10, task=task, next_update=600)
 
     in_time(throttled_calls)
     assert len(fake.updates(STREAM, task)) == 4

@@ -21,9 +21,10 @@ import sys
 import traceback
 from dataclasses import fields, is_dataclass
 from datetime import datetime, timezone
-from typing import Any, Dict, Iterator
+from typing import Any, Dict, Iterator, List
 
 import pytest
+from support import HOME
 
 hypothesis = pytest.importorskip("hypothesis")
 
@@ -35,7 +36,6 @@ from pytest_migrationhub import MigrationHubFake, mock_migrationhub, strategies 
 from pytest_migrationhub._model import catalog  # noqa: E402
 
 OPERATIONS = strategies.operations()
-HOME = "us-west-2"
 #: a request as the hook hands it over: signed for the home region, no account
 HEADERS = {
     "Authorization": (
@@ -126,12 +126,12 @@ def state(fake: MigrationHubFake) -> Any:
 
 def answer(fake: MigrationHubFake, operation: str, body: bytes) -> Dict[str, Any]:
     status, _headers, raw = fake.handle(target(operation), body, HEADERS)
-    out = json.loads(raw)
+    out: Dict[str, Any] = json.loads(raw)
     out["status"] = status
     return out
 
 
-def malformed(fake: MigrationHubFake) -> list:
+def malformed(fake: MigrationHubFake) -> List[str]:
     return [p for p in fake.unexplained() if "malformed" in p]
 
 

@@ -9,32 +9,16 @@ from typing import Any, Dict
 import pytest
 import time_machine
 from freezegun import freeze_time
+from support import STREAM, TASK, notify
 
 from pytest_migrationhub import MigrationHubFakeError
-
-STREAM, TASK = "SMS", "sms-12de3cf1a"
-
-
-def notify(client: Any, status: str, percent: Any = None, *, seconds: int = 60, detail: Any = None, task: str = TASK) -> None:
-    state: Dict[str, Any] = {"Status": status}
-    if percent is not None:
-        state["ProgressPercent"] = percent
-    if detail is not None:
-        state["StatusDetail"] = detail
-    client.notify_migration_task_state(
-        ProgressUpdateStream=STREAM,
-        MigrationTaskName=task,
-        Task=state,
-        UpdateDateTime=datetime.now(timezone.utc),
-        NextUpdateSeconds=seconds,
-    )
 
 
 def test_progress_and_status_sequences(mhub_fake: Any, mgh: Any) -> None:
     mhub_fake.add_task(STREAM, TASK)
     notify(mgh, "NOT_STARTED")
     notify(mgh, "IN_PROGRESS", 40, detail="Replicating disk 1 of 2")
-    notify(mgh, "COMPLETED", 100, seconds=sys.maxsize)
+    notify(mgh, "COMPLETED", 100, next_update=sys.maxsize)
 
     assert mhub_fake.progress(STREAM, TASK) == [None, 40, 100]
     assert mhub_fake.statuses(STREAM, TASK) == ["NOT_STARTED", "IN_PROGRESS", "COMPLETED"]
@@ -92,8 +76,8 @@ def test_stale_with_freezegun(mhub_fake: Any, mgh: Any) -> None:
     mhub_fake.add_task(STREAM, "a")
     mhub_fake.add_task(STREAM, "b")
     with freeze_time("2026-03-01 10:00:00") as frozen:
-        notify(mgh, "IN_PROGRESS", 10, task="a", seconds=30)
-        notify(mgh, "IN_PROGRESS", 10, task="b", seconds=300)
+        notify(mgh, "IN_PROGRESS", 10, task="a", next_update=30)
+        notify(mgh, "IN_PROGRESS", 10, task="b", next_update=300)
         frozen.tick(timedelta(seconds=31))
         assert mhub_fake.stale_tasks() == [(STREAM, "a")]
         frozen.tick(timedelta(minutes=5))
@@ -110,7 +94,7 @@ def test_stale_with_time_machine(mhub_fake: Any, mgh: Any) -> None:
 
 def test_a_final_update_with_maxsize_never_goes_stale(mhub_fake: Any, mgh: Any, freezer: Any) -> None:
     mhub_fake.add_task(STREAM, TASK)
-    notify(mgh, "COMPLETED", 100, seconds=sys.maxsize)
+    notify(mgh, "COMPLETED", 100, next_update=sys.maxsize)
     freezer.move_to("9999-12-31")
     assert mhub_fake.stale_tasks() == []
     assert not mhub_fake.task(STREAM, TASK).is_stale
@@ -230,3 +214,20 @@ def test_a_notify_call_gives_back_the_body_it_sent(mhub_fake: Any, mgh: Any, sam
     assert (sent.operation, sent.region, sent.account, sent.error_code) == (
         "NotifyMigrationTaskState", "us-west-2", "123456789012", None,
     )
+
+
+def test_staleness_follows_each_tasks_latest_update(mhub_fake: Any, mgh: Any, freezer: Any) -> None:
+    freezer.move_to("2026-03-01 10:00:00")
+    mhub_fake.add_task(STREAM, "quick-then-slow")
+    mhub_fake.add_task(STREAM, "slow-then-quick")
+    # One task promised a quick update, then a slow one; the other the other way round.
+    notify(mgh, "IN_PROGRESS", 10, task="quick-then-slow", next_update=60)
+    notify(mgh, "IN_PROGRESS", 10, task="slow-then-quick", next_update=3600)
+    freezer.tick(30)
+    notify(mgh, "IN_PROGRESS", 20, task="quick-then-slow", next_update=3600)
+    notify(mgh, "IN_PROGRESS", 20, task="slow-then-quick", next_update=60)
+    # 91 seconds in: only the latest promises count, and only the second is broken.
+    freezer.tick(61)
+    assert mhub_fake.stale_tasks() == [(STREAM, "slow-then-quick")]
+    assert mhub_fake.task(STREAM, "slow-then-quick").is_stale
+    assert not mhub_fake.task(STREAM, "quick-then-slow").is_stale

@@ -30,7 +30,7 @@ def install_line(extra: str) -> str:
     """The README's own ``pip install`` line for ``extra``, exactly as a user would copy it."""
     lines = re.findall(rf"pip install 'pytest-migrationhub\[{extra}\]'", README)
     assert lines, f"README.md has no `pip install 'pytest-migrationhub[{extra}]'` line"
-    return lines[0]
+    return str(lines[0])
 
 
 def clean_env(home: Path, scripts: Path) -> Dict[str, str]:

@@ -7,31 +7,11 @@ from datetime import datetime, timezone
 from typing import Any, Dict
 
 import pytest
+from botocore.awsrequest import HTTPHeaders
 from botocore.exceptions import ClientError
+from support import STREAM, TASK, error_of, requires
 
 from pytest_migrationhub import MigrationHubFakeError
-from pytest_migrationhub._model import catalog
-
-STREAM, TASK = "SMS", "sms-12de3cf1a"
-
-
-def requires_operation(name: str) -> pytest.MarkDecorator:
-    """Skip where the installed botocore is too old to model ``name``."""
-    return pytest.mark.skipif(
-        name not in catalog().by_name, reason=f"this botocore's model has no {name}"
-    )
-
-
-
-
-def error_of(raised: pytest.ExceptionInfo[ClientError]) -> tuple[str, int, str]:
-    response = raised.value.response
-    return (
-        response["Error"]["Code"],
-        response["ResponseMetadata"]["HTTPStatusCode"],
-        response["Error"]["Message"],
-    )
-
 
 # --- the workflow ---------------------------------------------------------------
 
@@ -115,7 +95,7 @@ def test_describe_of_an_unknown_task(mhub_fake: Any, mgh: Any) -> None:
         mgh.describe_migration_task(ProgressUpdateStream=STREAM, MigrationTaskName="other")
 
 
-@requires_operation("ListMigrationTaskUpdates")
+@requires("ListMigrationTaskUpdates")
 def test_list_migration_task_updates_is_the_history_in_pages(
     mhub_fake: Any, mgh: Any, sample: Dict[str, Any]
 ) -> None:
@@ -132,7 +112,7 @@ def test_list_migration_task_updates_is_the_history_in_pages(
     percents = []
     token = None
     while True:
-        kwargs = {"NextToken": token} if token else {}
+        kwargs: Dict[str, Any] = {"NextToken": token} if token else {}
         page = mgh.list_migration_task_updates(
             ProgressUpdateStream=STREAM, MigrationTaskName=TASK, MaxResults=4, **kwargs
         )
@@ -143,7 +123,7 @@ def test_list_migration_task_updates_is_the_history_in_pages(
     assert percents == list(range(0, 101, 10))
 
 
-@requires_operation("ListMigrationTaskUpdates")
+@requires("ListMigrationTaskUpdates")
 def test_a_forged_or_foreign_token_is_invalid_input(mhub_fake: Any, mgh: Any) -> None:
     for name in "abc":
         mhub_fake.add_stream(name)
@@ -181,7 +161,7 @@ def test_list_progress_update_streams(mhub_fake: Any, mgh: Any) -> None:
         pytest.param(
             "list_migration_task_updates",
             {"ProgressUpdateStream": STREAM, "MigrationTaskName": TASK},
-            marks=requires_operation("ListMigrationTaskUpdates"),
+            marks=requires("ListMigrationTaskUpdates"),
         ),
     ],
 )
@@ -399,7 +379,7 @@ def test_other_services_are_untouched(mhub_fake: Any, make_client: Any) -> None:
             def stream(self, **kw: Any) -> Any:
                 yield b"<GetCallerIdentityResponse><GetCallerIdentityResult><Account>1</Account></GetCallerIdentityResult></GetCallerIdentityResponse>"
 
-        return AWSResponse(request.url, 200, {}, Raw())
+        return AWSResponse(request.url, 200, HTTPHeaders(), Raw())
 
     sts.meta.events.register("before-send.sts", transport)
     from botocore.exceptions import NoCredentialsError

@@ -30,8 +30,8 @@ def test_every_python_example_in_the_readme_passes(pytester: pytest.Pytester) ->
 
 
 def test_the_table_of_operations_matches_the_code() -> None:
-    served = set()
-    not_yet = set()
+    served: set[str] = set()
+    not_yet: set[str] = set()
     for _service, names, status in re.findall(
         r"^\| (mgh|migrationhub-config) \| ([^|]+) \| ([^|]+) \|$", README, flags=re.M
     ):

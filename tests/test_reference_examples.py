@@ -23,17 +23,16 @@ from datetime import datetime, timezone
 from typing import Any, Dict, Tuple
 
 import pytest
+from support import HOME, STREAM, TASK, error_of, ids
 
 from pytest_migrationhub import MigrationHubFake
 from pytest_migrationhub._model import catalog
 
-STREAM, TASK = "SMS", "sms-12de3cf1a"
 AMI = "arn:aws:ec2:us-east-1:488216288981:image/ami-6d0ba87b"
 AMI_DESCRIPTION = "Using SMS to migrate server to EC2"
 SERVER = "d-server-0025db43a885966c8"
 SERVER_DESCRIPTION = "Amazon Linux AMI release 2016.09"
 APPLICATION = "d-application-0039038d504694533"
-HOME = "us-west-2"
 
 
 def at(seconds: float) -> datetime:
@@ -47,13 +46,6 @@ def answer(response: Dict[str, Any]) -> Dict[str, Any]:
     return {key: value for key, value in response.items() if key != "ResponseMetadata"}
 
 
-def error_of(raised: Any) -> Tuple[str, int, str]:
-    response = raised.value.response
-    return response["Error"]["Code"], response["ResponseMetadata"]["HTTPStatusCode"], response["Error"]["Message"]
-
-
-def ids(**members: Any) -> Dict[str, Any]:
-    return {"ProgressUpdateStream": STREAM, "MigrationTaskName": TASK, **members}
 
 
 # --- streams and tasks ----------------------------------------------------------------------

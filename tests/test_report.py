@@ -10,24 +10,14 @@ to use ``mhub_fake``. Each test runs an inner pytest session and pins the text.
 from __future__ import annotations
 
 import sys
-from typing import List
 
-import pytest
+from support import HEADER, Inner, expect_lines
 
-HEADER = """
-import os
-os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
-
-import boto3
-import pytest
-from botocore.config import Config
-from botocore.exceptions import ClientError
-
-
-def mgh(region="us-west-2", **config):
-    return boto3.client("mgh", region_name=region, config=Config(**config))
-
-
+# The inner files' own helper: the shared HEADER's clients, and a notify() shaped for
+# the timelines these tests print (task first, then what the tool reports).
+REPORTING = (
+    HEADER
+    + """
 def notify(client, task, status, percent=None, detail=None, at=1714564800, next_update=600):
     state = {"Status": status}
     if percent is not None:
@@ -40,6 +30,7 @@ def notify(client, task, status, percent=None, detail=None, at=1714564800, next_
     )
 
 """
+)
 SEPARATOR = "-------------------------------- Migration Hub ---------------------------------"
 NOTE = (
     "mhub_fake: no Migration Hub fake was active to answer this request. "
@@ -47,32 +38,11 @@ NOTE = (
 )
 
 
-def literal(line: str) -> str:
-    return "".join(f"[{c}]" if c in "[*?" else c for c in line)
-
-
-def exact(lines: List[str]) -> List[str]:
-    return [literal(line) for line in lines]
-
-
-@pytest.fixture(autouse=True, scope="module")
-def warm_imports() -> None:
-    """Import boto3, freezegun and the fake once, outside the inner sessions."""
-    import boto3  # noqa: F401
-    import freezegun  # noqa: F401
-
-    from pytest_migrationhub import _report  # noqa: F401
-    from pytest_migrationhub._model import catalog
-
-    catalog()
-
-
 def test_a_failed_test_shows_the_timeline_the_rejections_and_the_home_region(
-    pytester: pytest.Pytester,
+    inner: Inner,
 ) -> None:
-    pytester.makepyfile(
-        HEADER
-        + """
+    result = inner.run(
+        """
 @pytest.mark.mhub_fake(assert_all_requests_valid=False)
 def test_migration(mhub_fake, freezer):
     freezer.move_to("2024-05-01 12:25:00")
@@ -87,66 +57,62 @@ def test_migration(mhub_fake, freezer):
     with pytest.raises(ClientError):
         client.import_migration_task(ProgressUpdateStream="SMS", MigrationTaskName="a|b")
     assert mhub_fake.task("SMS", "web-01").status == "COMPLETED"
-"""
+""",
+        "-p", "no:randomly",
+        header=REPORTING,
     )
-    result = pytester.runpytest("-p", "no:randomly")
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(
-        exact(
-            [
-                SEPARATOR,
-                "home region: us-west-2",
-                "3 tasks as of 2024-05-01T12:25:00Z:",
-                "  SMS/web-01: stale, an update was due by 2024-05-01T12:20:00Z",
-                "    2024-05-01T12:00:00Z  NOT_STARTED    0%",
-                "    2024-05-01T12:10:00Z  IN_PROGRESS   50%  Replicating disk 1 of 2",
-                "  SMS/db-01: not stale, no further update due",
-                "    2024-05-01T12:15:00Z  COMPLETED    100%",
-                "  SMS/never-notified: no update yet",
-                "6 calls, 3 rejected or faulted:",
-                "  NotifyMigrationTaskState: ThrottlingException: ThrottlingException injected "
-                "by mhub_fake.fail() (x2)",
-                "  ImportMigrationTask: InvalidInputException: $.MigrationTaskName: 'a|b' does "
-                "not match '^(?:[^:|]+)$'",
-            ]
-        ),
-        consecutive=True,
+    expect_lines(
+        result,
+        [
+            SEPARATOR,
+            "home region: us-west-2",
+            "3 tasks as of 2024-05-01T12:25:00Z:",
+            "  SMS/web-01: stale, an update was due by 2024-05-01T12:20:00Z",
+            "    2024-05-01T12:00:00Z  NOT_STARTED    0%",
+            "    2024-05-01T12:10:00Z  IN_PROGRESS   50%  Replicating disk 1 of 2",
+            "  SMS/db-01: not stale, no further update due",
+            "    2024-05-01T12:15:00Z  COMPLETED    100%",
+            "  SMS/never-notified: no update yet",
+            "6 calls, 3 rejected or faulted:",
+            "  NotifyMigrationTaskState: ThrottlingException: ThrottlingException injected "
+            "by mhub_fake.fail() (x2)",
+            "  ImportMigrationTask: InvalidInputException: $.MigrationTaskName: 'a|b' does "
+            "not match '^(?:[^:|]+)$'",
+        ],
     )
 
 
-def test_a_small_test_gets_a_short_section(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile(
-        HEADER
-        + """
+def test_a_small_test_gets_a_short_section(inner: Inner) -> None:
+    result = inner.run(
+        """
 def test_small(mhub_fake, freezer):
     freezer.move_to("2024-05-01 12:05:00")
     mhub_fake.add_task("SMS", "sms-1")
     notify(mgh(), "sms-1", "IN_PROGRESS", 10)
     assert mhub_fake.progress("SMS", "sms-1") == [100]
-"""
+""",
+        "-p", "no:randomly",
+        header=REPORTING,
     )
-    result = pytester.runpytest("-p", "no:randomly")
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(
-        exact(
-            [
-                SEPARATOR,
-                "home region: us-west-2",
-                "1 task as of 2024-05-01T12:05:00Z:",
-                "  SMS/sms-1: not stale, next update due by 2024-05-01T12:10:00Z",
-                "    2024-05-01T12:00:00Z  IN_PROGRESS   10%",
-                "1 call, none rejected or faulted",
-                "=========================== short test summary info ============================",
-            ]
-        ),
-        consecutive=True,
+    expect_lines(
+        result,
+        [
+            SEPARATOR,
+            "home region: us-west-2",
+            "1 task as of 2024-05-01T12:05:00Z:",
+            "  SMS/sms-1: not stale, next update due by 2024-05-01T12:10:00Z",
+            "    2024-05-01T12:00:00Z  IN_PROGRESS   10%",
+            "1 call, none rejected or faulted",
+            "=========================== short test summary info ============================",
+        ],
     )
 
 
-def test_a_big_test_gets_a_bounded_section(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile(
-        HEADER
-        + """
+def test_a_big_test_gets_a_bounded_section(inner: Inner) -> None:
+    result = inner.run(
+        """
 @pytest.mark.mhub_fake(assert_all_requests_valid=False)
 def test_big(mhub_fake, freezer):
     freezer.move_to("2024-05-01 12:00:00")
@@ -159,39 +125,37 @@ def test_big(mhub_fake, freezer):
         with pytest.raises(ClientError):
             notify(client, "task-01", "IN_PROGRESS", 150)
     assert False
-"""
+""",
+        "-p", "no:randomly",
+        header=REPORTING,
     )
-    result = pytester.runpytest("-p", "no:randomly")
     result.assert_outcomes(failed=1)
     detail = "x" * 117 + "..."
-    result.stdout.fnmatch_lines(
-        exact(
-            [
-                SEPARATOR,
-                "home region: us-west-2",
-                "25 tasks as of 2024-05-01T12:00:00Z:",
-                "  SMS/task-00: not stale, next update due by 2024-05-01T12:10:11Z",
-                "    ... 7 earlier updates",
-            ]
-            + [f"    2024-05-01T12:00:{i:02}Z  IN_PROGRESS  {i:>3}%  {detail}" for i in range(7, 12)]
-            + [f"  SMS/task-{t:02}: no update yet" for t in range(1, 10)]
-            + [
-                "  ... and 15 more tasks",
-                "26 calls, 14 rejected or faulted:",
-                "  ... 4 earlier ones",
-                "  NotifyMigrationTaskState: InvalidInputException: $.Task.ProgressPercent: 150 "
-                "is greater than the maximum of 100 (x10)",
-                "=========================== short test summary info ============================",
-            ]
-        ),
-        consecutive=True,
+    expect_lines(
+        result,
+        [
+            SEPARATOR,
+            "home region: us-west-2",
+            "25 tasks as of 2024-05-01T12:00:00Z:",
+            "  SMS/task-00: not stale, next update due by 2024-05-01T12:10:11Z",
+            "    ... 7 earlier updates",
+        ]
+        + [f"    2024-05-01T12:00:{i:02}Z  IN_PROGRESS  {i:>3}%  {detail}" for i in range(7, 12)]
+        + [f"  SMS/task-{t:02}: no update yet" for t in range(1, 10)]
+        + [
+            "  ... and 15 more tasks",
+            "26 calls, 14 rejected or faulted:",
+            "  ... 4 earlier ones",
+            "  NotifyMigrationTaskState: InvalidInputException: $.Task.ProgressPercent: 150 "
+            "is greater than the maximum of 100 (x10)",
+            "=========================== short test summary info ============================",
+        ],
     )
 
 
-def test_each_account_is_shown_when_there_are_several(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile(
-        HEADER
-        + """
+def test_each_account_is_shown_when_there_are_several(inner: Inner) -> None:
+    result = inner.run(
+        """
 def test_accounts(mhub_fake, freezer):
     freezer.move_to("2024-05-01 12:00:00")
     mhub_fake.add_account("111122223333")
@@ -199,30 +163,28 @@ def test_accounts(mhub_fake, freezer):
     mhub_fake.add_task("SMS", "sms-1")
     mhub_fake.add_task("SMS", "sms-2", account="111122223333")
     assert False
-"""
+""",
+        "-p", "no:randomly",
+        header=REPORTING,
     )
-    result = pytester.runpytest("-p", "no:randomly")
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(
-        exact(
-            [
-                SEPARATOR,
-                "123456789012 home region: us-west-2",
-                "111122223333 home region: eu-west-1",
-                "2 tasks as of 2024-05-01T12:00:00Z:",
-                "  123456789012 SMS/sms-1: no update yet",
-                "  111122223333 SMS/sms-2: no update yet",
-                "0 calls, none rejected or faulted",
-            ]
-        ),
-        consecutive=True,
+    expect_lines(
+        result,
+        [
+            SEPARATOR,
+            "123456789012 home region: us-west-2",
+            "111122223333 home region: eu-west-1",
+            "2 tasks as of 2024-05-01T12:00:00Z:",
+            "  123456789012 SMS/sms-1: no update yet",
+            "  111122223333 SMS/sms-2: no update yet",
+            "0 calls, none rejected or faulted",
+        ],
     )
 
 
-def test_a_teardown_failure_alone_gets_the_section_once(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile(
-        HEADER
-        + """
+def test_a_teardown_failure_alone_gets_the_section_once(inner: Inner) -> None:
+    result = inner.run(
+        """
 def test_fault_never_fires(mhub_fake):
     mhub_fake.fail("ImportMigrationTask", "ThrottlingException")
     mgh().create_progress_update_stream(ProgressUpdateStreamName="SMS")
@@ -231,9 +193,10 @@ def test_fault_never_fires(mhub_fake):
 def test_fails_twice(mhub_fake):
     mhub_fake.fail("ImportMigrationTask", "ThrottlingException")
     assert False
-"""
+""",
+        "-p", "no:randomly",
+        header=REPORTING,
     )
-    result = pytester.runpytest("-p", "no:randomly")
     result.assert_outcomes(passed=1, failed=1, errors=2)
     result.stdout.fnmatch_lines(
         [
@@ -250,11 +213,10 @@ def test_fails_twice(mhub_fake):
 
 
 def test_passing_tests_and_tests_without_the_fixture_get_no_section(
-    pytester: pytest.Pytester,
+    inner: Inner,
 ) -> None:
-    pytester.makepyfile(
-        HEADER
-        + """
+    result = inner.run(
+        """
 def test_passes(mhub_fake):
     mgh().create_progress_update_stream(ProgressUpdateStreamName="SMS")
 
@@ -266,9 +228,10 @@ def test_fails_without_the_fixture():
 @pytest.mark.xfail(strict=True)
 def test_expected_to_fail(mhub_fake):
     assert False
-"""
+""",
+        "-p", "no:randomly",
+        header=REPORTING,
     )
-    result = pytester.runpytest("-p", "no:randomly")
     result.assert_outcomes(passed=1, failed=1, xfailed=1)
     result.stdout.no_fnmatch_line("*Migration Hub*")
     result.stdout.no_fnmatch_line("*mhub_fake:*")
@@ -292,9 +255,8 @@ def test_unreachable():
 """
 
 
-def test_a_request_no_fake_answered_says_to_use_the_fixture(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile(HEADER + UNANSWERED)
-    result = pytester.runpytest("-p", "no:randomly")
+def test_a_request_no_fake_answered_says_to_use_the_fixture(inner: Inner) -> None:
+    result = inner.run(UNANSWERED, "-p", "no:randomly", header=REPORTING)
     result.assert_outcomes(failed=2)
     if sys.version_info >= (3, 11):
         # A note on the exception, right under its message.
@@ -311,10 +273,9 @@ def test_a_request_no_fake_answered_says_to_use_the_fixture(pytester: pytest.Pyt
         assert result.stdout.lines.count(NOTE) == 2
 
 
-def test_other_failures_get_no_note(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile(
-        HEADER
-        + """
+def test_other_failures_get_no_note(inner: Inner) -> None:
+    result = inner.run(
+        """
 from botocore.exceptions import ParamValidationError
 
 
@@ -328,8 +289,9 @@ def test_refused_before_sending():
 
 def test_with_the_fixture(mhub_fake):
     mgh().create_progress_update_stream()
-"""
+""",
+        "-p", "no:randomly",
+        header=REPORTING,
     )
-    result = pytester.runpytest("-p", "no:randomly")
     result.assert_outcomes(failed=3)
     result.stdout.no_fnmatch_line(f"*{NOTE}*")

@@ -135,7 +135,7 @@ def test_notify_from_many_botocore_clients_loses_nothing_and_keeps_each_threads_
     shared = [u.status_detail for u in mhub_fake.updates("SMS", "shared")]
     assert len(shared) == THREADS * per_thread
     for n in range(THREADS):
-        assert [d for d in shared if d.startswith(f"t{n}-")] == [f"t{n}-{i}" for i in range(per_thread)]
+        assert [d for d in shared if d is not None and d.startswith(f"t{n}-")] == [f"t{n}-{i}" for i in range(per_thread)]
     calls = mhub_fake.calls
     assert len(calls) == 2 * THREADS * per_thread
     assert all(call.error_code is None for call in calls)
@@ -158,7 +158,7 @@ def test_notify_at_the_wire_from_many_threads_on_one_task() -> None:
     shared = [u.status_detail for u in fake.updates("SMS", "shared")]
     assert len(shared) == THREADS * per_thread
     for n in range(THREADS):
-        assert [d for d in shared if d.startswith(f"t{n}-")] == [f"t{n}-{i}" for i in range(per_thread)]
+        assert [d for d in shared if d is not None and d.startswith(f"t{n}-")] == [f"t{n}-{i}" for i in range(per_thread)]
     assert len(fake.calls) == THREADS * per_thread
 
 

@@ -1,0 +1,133 @@
+"""Every response body the fake sends conforms to the service model."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any, Dict, List
+
+import botocore.session
+import pytest
+from support import ARN, SERVER, STREAM, ids
+
+from pytest_migrationhub._model import catalog
+from pytest_migrationhub._schema import explainer, shape_schema
+
+# --- responses conform to the model -------------------------------------------------------------
+
+
+def _output_shapes() -> Dict[str, Any]:
+    session = botocore.session.get_session()
+    shapes = {}
+    for service in ("mgh", "migrationhub-config"):
+        model = session.get_service_model(service)
+        for name in model.operation_names:
+            shapes[name] = model.operation_model(name).output_shape
+    return shapes
+
+
+def _output_validators() -> Dict[str, Any]:
+    return {
+        name: explainer(shape_schema(output) if output is not None else {"type": "object", "additionalProperties": False})
+        for name, output in _output_shapes().items()
+    }
+
+
+def empty_optionals(shape: Any, value: Any, path: str = "$") -> List[str]:
+    """Where an optional member is present but empty (``None``, ``[]``, ``{}``).
+
+    AWS leaves out a member the resource does not have. The one exception is
+    the page of a paged listing (a top-level list beside ``NextToken``): an
+    empty listing is ``[]``.
+    """
+    found: List[str] = []
+    if shape is None:
+        return found
+    if shape.type_name == "structure" and isinstance(value, dict):
+        paged = path == "$" and "NextToken" in shape.members
+        for name, member in shape.members.items():
+            if name not in value:
+                continue
+            item = value[name]
+            is_page = paged and member.type_name == "list"
+            if name not in shape.required_members and not is_page and item in (None, [], {}):
+                found.append(f"{path}.{name}: {item!r}")
+            found += empty_optionals(member, item, f"{path}.{name}")
+    elif shape.type_name == "list" and isinstance(value, list):
+        for index, item in enumerate(value):
+            found += empty_optionals(shape.member, item, f"{path}[{index}]")
+    elif shape.type_name == "map" and isinstance(value, dict):
+        for key, item in value.items():
+            found += empty_optionals(shape.value, item, f"{path}.{key}")
+    return found
+
+
+@pytest.mark.mhub_fake(stream_deletion_seconds=0)
+def test_every_response_body_conforms_to_the_model(mhub_fake: Any, make_client: Any) -> None:
+    seen: List[str] = []
+    validators, shapes = _output_validators(), _output_shapes()
+    original = mhub_fake.handle
+
+    def checked(target: str, body: Any, headers: Any) -> Any:
+        status, response_headers, payload = original(target, body, headers)
+        if status == 200:
+            name = target.split(".", 1)[1]
+            errors = [e.message for e in validators[name].iter_errors(json.loads(payload))]
+            assert errors == [], (name, payload)
+            # An optional member the resource does not have is left out, never empty.
+            assert empty_optionals(shapes[name], json.loads(payload)) == [], (name, payload)
+            seen.append(name)
+        return status, response_headers, payload
+
+    mhub_fake.handle = checked
+    mgh, config = make_client("mgh"), make_client("migrationhub-config")
+    config.describe_home_region_controls()
+    config.get_home_region()
+    config.delete_home_region_control(ControlId=config.describe_home_region_controls()["HomeRegionControls"][0]["ControlId"])
+    config.get_home_region()  # with none set: {}
+    config.create_home_region_control(HomeRegion="us-west-2", Target={"Type": "ACCOUNT"})
+    mhub_fake.add_discovered_resource(SERVER)
+    mhub_fake.add_application("app-1")
+    mgh.create_progress_update_stream(ProgressUpdateStreamName=STREAM)
+    mgh.import_migration_task(**ids())
+    mgh.describe_migration_task(**ids())  # optional members left out
+    mgh.list_created_artifacts(**ids())  # an empty listing is []
+    mgh.list_migration_tasks()
+    mgh.notify_migration_task_state(
+        **ids(Task={"Status": "IN_PROGRESS"}), UpdateDateTime=datetime(2026, 1, 1), NextUpdateSeconds=1
+    )
+    mgh.notify_migration_task_state(
+        **ids(Task={"Status": "COMPLETED", "ProgressPercent": 100, "StatusDetail": "done"}),
+        UpdateDateTime=datetime(2026, 1, 1),
+        NextUpdateSeconds=1,
+    )
+    mgh.describe_migration_task(**ids())
+    mgh.list_migration_tasks(ResourceName=SERVER)
+    mgh.list_migration_tasks(MaxResults=1)
+    if hasattr(mgh, "list_migration_task_updates"):
+        mgh.list_migration_task_updates(**ids(), MaxResults=1)
+    mgh.list_progress_update_streams()
+    mgh.associate_created_artifact(**ids(CreatedArtifact={"Name": ARN}))
+    mgh.associate_created_artifact(**ids(CreatedArtifact={"Name": ARN + "2", "Description": "d"}))
+    mgh.list_created_artifacts(**ids(), MaxResults=1)
+    mgh.disassociate_created_artifact(**ids(CreatedArtifactName=ARN))
+    mgh.associate_discovered_resource(**ids(DiscoveredResource={"ConfigurationId": SERVER}))
+    mgh.list_discovered_resources(**ids())
+    mgh.disassociate_discovered_resource(**ids(ConfigurationId=SERVER))
+    if hasattr(mgh, "associate_source_resource"):
+        mgh.associate_source_resource(**ids(SourceResource={"Name": "vm", "StatusDetail": "ok"}))
+        mgh.list_source_resources(**ids())
+        mgh.disassociate_source_resource(**ids(SourceResourceName="vm"))
+    # VM attributes without VM_MANAGER_ID are discarded: the task has none left.
+    mgh.put_resource_attributes(**ids(ResourceAttributeList=[{"Type": "VM_NAME", "Value": "web01"}]))
+    mgh.describe_migration_task(**ids())
+    mgh.put_resource_attributes(**ids(ResourceAttributeList=[{"Type": "FQDN", "Value": "a.b"}]))
+    mgh.describe_migration_task(**ids())
+    mgh.describe_application_state(ApplicationId="app-1")
+    mgh.notify_application_state(ApplicationId="app-1", Status="IN_PROGRESS")
+    mgh.notify_application_state(ApplicationId="app-1", Status="COMPLETED", UpdateDateTime=datetime(2026, 1, 1))
+    mgh.describe_application_state(ApplicationId="app-1")
+    mgh.list_application_states()
+    mgh.delete_progress_update_stream(ProgressUpdateStreamName=STREAM)
+
+    assert set(seen) == set(catalog().by_name)
