@@ -323,7 +323,7 @@ def test_compiled_check_refuses_a_keyword_it_cannot_enforce(schema: Dict[str, An
 
 @pytest.mark.parametrize("kind", ["map", "long", "float", "double", "blob", "document"])
 def test_a_shape_type_the_models_do_not_use_stops_the_derivation_by_name(kind: str) -> None:
-    shapes = {"Request": {"type": "structure", "members": {"Odd": {"shape": "Odd"}}}, "Odd": {"type": kind}}
+    shapes: Dict[str, Any] = {"Request": {"type": "structure", "members": {"Odd": {"shape": "Odd"}}}, "Odd": {"type": kind}}
     request = botocore.model.ShapeResolver(shapes).get_shape_by_name("Request")
     with pytest.raises(MigrationHubFakeError, match=f"shape 'Odd' the type '{kind}'"):
         shape_schema(request)
