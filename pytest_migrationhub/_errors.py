@@ -1,7 +1,8 @@
-"""The three kinds of failure the fake can report.
+"""The three kinds of failure the fake can report, and the words they use.
 
-* An emulated AWS error never appears here: it travels over the wire as an HTTP
-  error response and botocore raises its own ``ClientError`` for it.
+* An emulated AWS error is a :class:`ServiceError` inside the pipeline; it
+  travels over the wire as an HTTP error response and botocore raises its own
+  ``ClientError`` for it.
 * :class:`MigrationHubFakeError`: the fake was used in a way it cannot honour;
   the message says what to do instead.
 * :class:`MigrationHubAssertionError`: what a test left unexplained (faults that
@@ -9,6 +10,18 @@
 """
 
 from __future__ import annotations
+
+from typing import Any, Mapping, Optional, Sequence
+
+
+class ServiceError(Exception):
+    """An AWS error the fake answers with (becomes a ``ClientError`` in botocore)."""
+
+    def __init__(self, code: str, message: str, **extra: Any) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.extra = extra
 
 
 class MigrationHubFakeError(Exception):
@@ -18,9 +31,40 @@ class MigrationHubFakeError(Exception):
 
 
 class MigrationHubAssertionError(AssertionError):
-    """A check on what the code under test did with the fake failed."""
+    """A check on what the code under test did with the fake failed.
+    """
 
     __module__ = "pytest_migrationhub"
+
+
+#: how to opt out of each teardown check
+OPT_OUT = {
+    "assert_all_faults_fired": "opt out with @pytest.mark.mhub_fake(assert_all_faults_fired=False)",
+    "assert_all_requests_valid": (
+        "if the test sends it on purpose (even under pytest.raises), "
+        "opt out with @pytest.mark.mhub_fake(assert_all_requests_valid=False)"
+    ),
+}
+
+
+def unfired_message(faults: Sequence[str], opt_out: Optional[Mapping[str, str]] = None) -> str:
+    lines = [f"mhub_fake: {count(len(faults), 'queued fault')} never fired:"]
+    lines += [f"  - {fault}" for fault in faults]
+    advice = (opt_out or OPT_OUT)["assert_all_faults_fired"]
+    lines.append(f"Let the code under test reach them, remove them, or {advice}.")
+    return "\n".join(lines)
+
+
+def malformed_message(messages: Sequence[str], opt_out: Optional[Mapping[str, str]] = None) -> str:
+    lines = [
+        f"mhub_fake: the fake answered {count(len(messages), 'malformed request')} with "
+        f"InvalidInputException, and {'its error' if len(messages) == 1 else 'their errors'} "
+        "did not end the test:"
+    ]
+    lines += [f"  - {message}" for message in messages]
+    advice = (opt_out or OPT_OUT)["assert_all_requests_valid"]
+    lines.append(f"Fix the request, or, {advice}.")
+    return "\n".join(lines)
 
 
 def count(n: int, noun: str) -> str:
