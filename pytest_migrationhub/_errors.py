@@ -7,11 +7,14 @@
   the message says what to do instead.
 * :class:`MigrationHubAssertionError`: what a test left unexplained (faults that
   never fired, malformed requests whose error did not end the test).
+
+Nothing here knows about pytest: the plugin supplies the words that name its
+marker (see :data:`OPT_OUT`).
 """
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional, Sequence
+from typing import Any, List, Mapping, Optional, Sequence
 
 
 class ServiceError(Exception):
@@ -32,18 +35,26 @@ class MigrationHubFakeError(Exception):
 
 class MigrationHubAssertionError(AssertionError):
     """A check on what the code under test did with the fake failed.
+
+    Besides the message, it says what was left unexplained:
+    ``unfired_faults`` (each as ``"Operation -> ErrorCode (1 of 2 not fired)"``)
+    and ``malformed_requests`` (the message each malformed request was answered with).
     """
 
     __module__ = "pytest_migrationhub"
 
+    def __init__(
+        self, message: str, *, unfired_faults: Sequence[str] = (), malformed_requests: Sequence[str] = ()
+    ) -> None:
+        super().__init__(message)
+        self.unfired_faults: List[str] = list(unfired_faults)
+        self.malformed_requests: List[str] = list(malformed_requests)
 
-#: how to opt out of each teardown check
+
+#: how to opt out of each teardown check, as said outside pytest; the plugin says it with its marker
 OPT_OUT = {
-    "assert_all_faults_fired": "opt out with @pytest.mark.mhub_fake(assert_all_faults_fired=False)",
-    "assert_all_requests_valid": (
-        "if the test sends it on purpose (even under pytest.raises), "
-        "opt out with @pytest.mark.mhub_fake(assert_all_requests_valid=False)"
-    ),
+    "assert_all_faults_fired": "opt out with assert_all_faults_fired=False",
+    "assert_all_requests_valid": "if it is sent on purpose, opt out with assert_all_requests_valid=False",
 }
 
 

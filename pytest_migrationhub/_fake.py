@@ -9,9 +9,9 @@ the fake's state, a ``_store.Store``.
 
 from __future__ import annotations
 
-from datetime import timedelta
+import threading
 from types import TracebackType
-from typing import List, Optional, Tuple, Type
+from typing import List, Mapping, Optional, Tuple, Type
 
 from . import _hook
 from ._checks import check_name, check_seed
@@ -29,8 +29,47 @@ from ._options import (
     check_stream_deletion_seconds,
 )
 from ._pipeline import Pipeline
-from ._state import Account, Application, Call, Fault, MigrationTask, Stream, Update, now, stale_tasks
+from ._state import Account, Application, Call, Fault, MigrationTask, Stream, now, stale_tasks
 from ._store import Store
+
+
+class AccountView:
+    """One account's home region and streams: what the fake's properties say of the default account."""
+
+    __slots__ = ("_lock", "_account")
+
+    def __init__(self, lock: "threading.RLock", account: Account) -> None:
+        self._lock = lock
+        self._account = account
+
+    @property
+    def account_id(self) -> str:
+        return self._account.account_id
+
+    @property
+    def home_region(self) -> Optional[str]:
+        """The account's home region; ``None`` when not set. Assign to move or unset it."""
+        with self._lock:
+            return self._account.home_region
+
+    @home_region.setter
+    def home_region(self, region: Optional[str]) -> None:
+        __tracebackhide__ = True
+        check_home_region(region)
+        with self._lock:
+            if region is None:
+                self._account.unset_home_region()
+            else:
+                self._account.set_home_region(region)
+
+    @property
+    def streams(self) -> List[str]:
+        """The account's progress update streams, in creation order (those being deleted included)."""
+        with self._lock:
+            return [s.name for s in self._account.live_streams()]
+
+    def __repr__(self) -> str:
+        return f"<AccountView {self.account_id} home_region={self.home_region!r}>"
 
 
 class MigrationHubFake:
@@ -42,7 +81,9 @@ class MigrationHubFake:
     State is kept per AWS account. Methods that read or seed it take an
     optional ``account``; without one they act on the default account,
     ``123456789012``, which is also the account of any request whose
-    credentials name no other (see :meth:`add_account`).
+    credentials name no other (see :meth:`add_account`). The properties
+    ``home_region`` and ``streams`` are the default account's;
+    :meth:`account` gives them for any account.
     """
 
     def __init__(
@@ -70,13 +111,15 @@ class MigrationHubFake:
         self.handle = self._pipeline.handle
 
     @property
-    def stream_deletion_window(self) -> timedelta:
-        """How long a deleted stream stays listed, refusing writes."""
-        return timedelta(seconds=self._pipeline.services.stream_deletion_seconds)
+    def stream_deletion_seconds(self) -> float:
+        """How long, on the fake's clock, a deleted stream stays listed, refusing writes."""
+        return self._pipeline.services.stream_deletion_seconds
 
-    @stream_deletion_window.setter
-    def stream_deletion_window(self, window: timedelta) -> None:
-        self._pipeline.services.stream_deletion_seconds = window.total_seconds()
+    @stream_deletion_seconds.setter
+    def stream_deletion_seconds(self, seconds: float) -> None:
+        __tracebackhide__ = True
+        check_stream_deletion_seconds(seconds)
+        self._pipeline.services.stream_deletion_seconds = seconds
 
     def reset(self) -> None:
         """Forget everything: accounts, streams, tasks, calls, faults, denials, delays.
@@ -118,23 +161,30 @@ class MigrationHubFake:
 
     # --- the teardown checks ------------------------------------------------
 
-    def verify(self, raised: Optional[BaseException] = None) -> None:
+    def verify(self, raised: Optional[BaseException] = None, *, opt_out: Optional[Mapping[str, str]] = None) -> None:
         """Fail if the code under test left something unexplained.
 
         Raises :class:`MigrationHubAssertionError` listing the faults that
         never fired and the malformed requests that were sent, unless the
         corresponding ``assert_all_*`` option is off. ``raised`` is the
         exception that ended the code under test, if any: a malformed request
-        whose error it is did not go unnoticed.
+        whose error it is did not go unnoticed. ``opt_out`` words, per option,
+        how to turn a check off (the plugin names its marker).
         """
         __tracebackhide__ = True
         unfired, malformed = self._unexplained(raised)
         if unfired or malformed:
-            raise MigrationHubAssertionError("\n\n".join(_messages(unfired, malformed)))
+            raise MigrationHubAssertionError(
+                "\n\n".join(_messages(unfired, malformed, opt_out)),
+                unfired_faults=unfired,
+                malformed_requests=malformed,
+            )
 
-    def unexplained(self, raised: Optional[BaseException] = None) -> List[str]:
+    def unexplained(
+        self, raised: Optional[BaseException] = None, *, opt_out: Optional[Mapping[str, str]] = None
+    ) -> List[str]:
         """The teardown messages :meth:`verify` would raise, one per kind of problem."""
-        return _messages(*self._unexplained(raised))
+        return _messages(*self._unexplained(raised), opt_out)
 
     def _unexplained(self, raised: Optional[BaseException]) -> Tuple[List[str], List[str]]:
         """The unfired faults and the malformed requests the enabled checks report."""
@@ -160,11 +210,16 @@ class MigrationHubFake:
         with self._store.lock:
             return list(self._store.accounts)
 
-    def add_stream(self, name: str, *, account: Optional[str] = None) -> None:
-        """Create a progress update stream, as CreateProgressUpdateStream would."""
+    def account(self, account_id: Optional[str] = None) -> AccountView:
+        """An account's ``home_region`` (read and assign) and ``streams``; the default account without one."""
+        with self._store.lock:
+            return AccountView(self._store.lock, self._store.account(account_id))
+
+    def add_stream(self, name: str, *, account: Optional[str] = None) -> Stream:
+        """Create a progress update stream, as CreateProgressUpdateStream would; returns the stream."""
         check_name("add_stream", "ProgressUpdateStream", name)
         with self._store.lock:
-            self._store.account(account).add_stream(name)
+            return self._store.account(account).add_stream(name)
 
     def add_task(self, stream: str, task: str, *, account: Optional[str] = None) -> MigrationTask:
         """Import a migration task, creating its stream if needed; returns the task."""
@@ -205,38 +260,19 @@ class MigrationHubFake:
     @property
     def home_region(self) -> Optional[str]:
         """The default account's home region; ``None`` when not set. Assign to move or unset it."""
-        return self.get_home_region()
+        return self.account().home_region
 
     @home_region.setter
-    def home_region(self, value: Optional[str]) -> None:
-        self.set_home_region(value)
-
-    def get_home_region(self, *, account: Optional[str] = None) -> Optional[str]:
-        """An account's home region; ``None`` when not set."""
-        with self._store.lock:
-            return self._store.account(account).home_region
-
-    def set_home_region(self, region: Optional[str], *, account: Optional[str] = None) -> None:
-        """Set, move or (with ``None``) unset an account's home region, keeping its data."""
-        check_home_region(region)
-        with self._store.lock:
-            record = self._store.account(account)
-            if region is None:
-                record.unset_home_region()
-            else:
-                record.set_home_region(region)
+    def home_region(self, region: Optional[str]) -> None:
+        __tracebackhide__ = True
+        self.account().home_region = region
 
     # --- inspection -----------------------------------------------------------
 
     @property
     def streams(self) -> List[str]:
-        """The default account's progress update streams, in creation order."""
-        return self.stream_names()
-
-    def stream_names(self, *, account: Optional[str] = None) -> List[str]:
-        """An account's progress update streams, in creation order (those being deleted included)."""
-        with self._store.lock:
-            return [s.name for s in self._store.account(account).live_streams()]
+        """The default account's progress update streams, in creation order (those being deleted included)."""
+        return self.account().streams
 
     def tasks(self, stream: Optional[str] = None, *, account: Optional[str] = None) -> List[MigrationTask]:
         """Every migration task of an account, or those of one stream, in import order."""
@@ -250,10 +286,6 @@ class MigrationHubFake:
         with self._store.lock:
             record = self._store.account(account)
             return _task_or_fail(record, stream, task)
-
-    def updates(self, stream: str, task: str, *, account: Optional[str] = None) -> Tuple[Update, ...]:
-        """Every accepted update of a task, oldest first."""
-        return self.task(stream, task, account=account).updates
 
     def progress(self, stream: str, task: str, *, account: Optional[str] = None) -> List[Optional[int]]:
         """The ProgressPercent of each accepted update (``None`` where it was left out)."""
@@ -402,12 +434,12 @@ def _leftovers(store: Store, raised: Optional[BaseException]) -> Tuple[List[str]
     return unfired, malformed
 
 
-def _messages(unfired: List[str], malformed: List[str]) -> List[str]:
+def _messages(unfired: List[str], malformed: List[str], opt_out: Optional[Mapping[str, str]]) -> List[str]:
     problems = []
     if unfired:
-        problems.append(unfired_message(unfired))
+        problems.append(unfired_message(unfired, opt_out))
     if malformed:
-        problems.append(malformed_message(malformed))
+        problems.append(malformed_message(malformed, opt_out))
     return problems
 
 
@@ -420,4 +452,4 @@ def _error_message(raised: Optional[BaseException]) -> Optional[str]:
     return None
 
 
-__all__ = ["MigrationHubFake"]
+__all__ = ["AccountView", "MigrationHubFake"]

@@ -135,7 +135,7 @@ def _accounts(fake: Any) -> List[Optional[str]]:
 def _home_region(fake: Any, account: Optional[str]) -> Optional[str]:
     if account is None:
         return fake.home_region  # type: ignore[no-any-return]
-    return fake.get_home_region(account=account)  # type: ignore[no-any-return]
+    return fake.account(account).home_region  # type: ignore[no-any-return]
 
 
 def _tasks(fake: Any, account: Optional[str]) -> List[Any]:

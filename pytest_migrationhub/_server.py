@@ -253,7 +253,7 @@ class _Control:
         return {}
 
     def get_streams(self, q: Dict[str, Any], b: Dict[str, Any]) -> Any:
-        return {"streams": self.fake.stream_names(account=q.get("account"))}
+        return {"streams": self.fake.account(q.get("account")).streams}
 
     def add_stream(self, q: Dict[str, Any], b: Dict[str, Any]) -> Any:
         self.fake.add_stream(b["name"], account=b.get("account"))
@@ -277,11 +277,12 @@ class _Control:
         return {"calls": [_call_json(c) for c in self.fake.calls]}
 
     def get_home_region(self, q: Dict[str, Any], b: Dict[str, Any]) -> Any:
-        return {"home_region": self.fake.get_home_region(account=q.get("account"))}
+        return {"home_region": self.fake.account(q.get("account")).home_region}
 
     def set_home_region(self, q: Dict[str, Any], b: Dict[str, Any]) -> Any:
-        self.fake.set_home_region(b["home_region"], account=b.get("account"))
-        return {"home_region": self.fake.get_home_region(account=b.get("account"))}
+        account = self.fake.account(b.get("account"))
+        account.home_region = b["home_region"]
+        return {"home_region": account.home_region}
 
     def add_fault(self, q: Dict[str, Any], b: Dict[str, Any]) -> Any:
         self.fake.fail(

@@ -85,9 +85,6 @@ class Update:
         """Whether ``moment`` is past UpdateDateTime + NextUpdateSeconds."""
         return self._overdue(moment.timestamp())
 
-    def overdue_at_epoch(self, seconds: float) -> bool:
-        return self._overdue(seconds)
-
     def _overdue(self, seconds: float) -> bool:
         # Plain numbers: NextUpdateSeconds may be sys.maxsize, far beyond what
         # a timedelta or a datetime can hold.
@@ -147,13 +144,9 @@ class MigrationTask:
     # --- what a test reads ------------------------------------------------------
 
     @property
-    def updates(self) -> Tuple[Update, ...]:
-        """Every accepted NotifyMigrationTaskState, oldest first."""
-        return tuple(self._updates)
-
-    @property
-    def latest(self) -> Optional[Update]:
-        return self._updates[-1] if self._updates else None
+    def updates(self) -> List[Update]:
+        """Every accepted NotifyMigrationTaskState, oldest first (a new list each time)."""
+        return list(self._updates)
 
     @property
     def status(self) -> Optional[str]:

@@ -549,7 +549,7 @@ mhub_fake_stream_deletion_seconds = {value}
         HEADER
         + f"""
 def test_window(mhub_fake):
-    assert mhub_fake.stream_deletion_window.total_seconds() == {float(value)}
+    assert mhub_fake.stream_deletion_seconds == {float(value)}
 """
     )
     result = pytester.runpytest()

@@ -255,7 +255,7 @@ def test_boto3_in_a_subprocess_reaches_both_services_with_its_region_and_account
         ("migrationhub-config", "GetHomeRegion", "us-west-2", "111122223333"),
         ("mgh", "ImportMigrationTask", "us-west-2", "111122223333"),
     ]
-    assert mhub_fake.stream_names(account="111122223333") == ["SMS"]
+    assert mhub_fake.account("111122223333").streams == ["SMS"]
     assert mhub_fake.streams == []  # the default account's
 
 
@@ -412,7 +412,7 @@ def test_many_concurrent_connections_lose_no_update(mhub_fake: Any, mhub_server:
     answered = [results.get_nowait() for _ in range(results.qsize())]
     assert len(answered) == clients * each
     assert {status for _, status in answered} == {200}
-    details = [u.status_detail for u in mhub_fake.updates(STREAM, TASK)]
+    details = [u.status_detail for u in mhub_fake.task(STREAM, TASK).updates]
     assert sorted(details) == sorted(f"{n}-{i}" for n in range(clients) for i in range(each))
 
 
@@ -1286,7 +1286,7 @@ def test_a_control_write_needs_json(
     status, body = send(mhub_server, "POST", "/", {"ProgressUpdateStreamName": "Other"},
                         {**headers, "X-Amz-Target": "AWSMigrationHub.CreateProgressUpdateStream"})
     assert (status, body["__type"]) == (415, "UnsupportedMediaTypeException")
-    assert mhub_fake.stream_names() == [STREAM] and mhub_fake.tasks() == [] and mhub_fake.calls == []
+    assert mhub_fake.streams == [STREAM] and mhub_fake.tasks() == [] and mhub_fake.calls == []
     assert send(mhub_server, "POST", "/mhub-api/reset", None, {"Content-Type": "application/json; charset=utf-8"}) == (200, {})
 
 
