@@ -126,12 +126,12 @@ def main(argv: Any = None) -> int:
     tracemalloc.start(1)
     empty = tracemalloc.get_traced_memory()[0]
     fake, _ = build(args.tasks, args.updates)
-    calls = len(fake._calls)
+    calls = len(fake._store.calls)
     gc.collect()
     full = tracemalloc.get_traced_memory()[0]
     full_snapshot = tracemalloc.take_snapshot()
     # The same state without the record of every call (mhub_fake.calls), for scale.
-    fake._calls.clear()  # internal: drops the call records only, the state stays
+    fake._store.calls.clear()  # internal: drops the call records only, the state stays
     gc.collect()
     state = tracemalloc.get_traced_memory()[0]
     tracemalloc.stop()

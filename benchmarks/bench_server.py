@@ -176,7 +176,7 @@ def main() -> int:
 
     fake_rate = statistics.median(rates["fake"])
     base_rate = statistics.median(rates["baseline"])
-    updates = len(fake.updates(STREAM, TASK))
+    updates = len(fake.task(STREAM, TASK).updates)
     print(
         f"Server mode: NotifyMigrationTaskState over keep-alive HTTP on 127.0.0.1 "
         f"({len(rates['fake'])} rounds x {per_round} requests, median)"

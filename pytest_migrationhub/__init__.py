@@ -7,18 +7,20 @@ pay for them.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Optional
 
 from ._errors import MigrationHubAssertionError, MigrationHubFakeError
+from ._options import DEFAULT_HOME_REGION, DEFAULT_STREAM_DELETION_SECONDS
 from ._version import __version__ as __version__
 
 if TYPE_CHECKING:
-    from ._fake import MigrationHubFake
+    from ._fake import AccountView, MigrationHubFake
     from ._server import MigrationHubServer
-    from ._state import Application, Call, MigrationTask, Update
+    from ._state import Application, Call, MigrationTask, Stream, Update
 
 
 __all__ = [
+    "AccountView",
     "Application",
     "Call",
     "MigrationHubAssertionError",
@@ -26,13 +28,20 @@ __all__ = [
     "MigrationHubFakeError",
     "MigrationHubServer",
     "MigrationTask",
+    "Stream",
     "Update",
     "mock_migrationhub",
     "schema",
 ]
 
 
-def mock_migrationhub(**options: Any) -> "MigrationHubFake":
+def mock_migrationhub(
+    *,
+    home_region: Optional[str] = DEFAULT_HOME_REGION,
+    assert_all_requests_valid: bool = True,
+    assert_all_faults_fired: bool = True,
+    stream_deletion_seconds: float = DEFAULT_STREAM_DELETION_SECONDS,
+) -> "MigrationHubFake":
     """Return a Migration Hub fake to use as a context manager (or with start()/stop()).
 
     Takes the same options as the ``mhub_fake`` marker::
@@ -43,7 +52,12 @@ def mock_migrationhub(**options: Any) -> "MigrationHubFake":
     """
     from ._fake import MigrationHubFake
 
-    return MigrationHubFake(**options)
+    return MigrationHubFake(
+        home_region=home_region,
+        assert_all_requests_valid=assert_all_requests_valid,
+        assert_all_faults_fired=assert_all_faults_fired,
+        stream_deletion_seconds=stream_deletion_seconds,
+    )
 
 
 def schema(operation: str) -> "dict[str, Any]":
@@ -58,11 +72,13 @@ def schema(operation: str) -> "dict[str, Any]":
 
 
 _LAZY = {
+    "AccountView": "._fake",
     "MigrationHubFake": "._fake",
     "MigrationHubServer": "._server",
     "Application": "._state",
     "Call": "._state",
     "MigrationTask": "._state",
+    "Stream": "._state",
     "Update": "._state",
 }
 

@@ -193,7 +193,7 @@ class ControlAPI:
 
     @route("GET", "streams")
     def get_streams(self, *, account: Optional[str] = None) -> Any:
-        return {"streams": self.fake.stream_names(account=account)}
+        return {"streams": self.fake.account(account).streams}
 
     @route("POST", "streams")
     def add_stream(self, *, name: str, account: Optional[str] = None) -> Any:
@@ -223,12 +223,13 @@ class ControlAPI:
 
     @route("GET", "home-region")
     def get_home_region(self, *, account: Optional[str] = None) -> Any:
-        return {"home_region": self.fake.get_home_region(account=account)}
+        return {"home_region": self.fake.account(account).home_region}
 
     @route("PUT", "home-region")
     def set_home_region(self, *, home_region: Optional[str], account: Optional[str] = None) -> Any:
-        self.fake.set_home_region(home_region, account=account)
-        return {"home_region": self.fake.get_home_region(account=account)}
+        view = self.fake.account(account)
+        view.home_region = home_region
+        return {"home_region": view.home_region}
 
     @route("POST", "faults")
     def add_fault(

@@ -1,49 +1,60 @@
 """What each operation does once a request has passed the checks every
 operation shares (faults, validation, home region, authorisation, DryRun).
 
-A handler takes the :class:`Request` and returns the response body, or raises
-:class:`ServiceError` with a modelled error code.
+A handler takes a :class:`Context`, the request and what it may use, and
+returns the response body; NotifyMigrationTaskState returns the
+:class:`Update` it made instead (its body is ``{}``). A refusal raises
+:class:`ServiceError` with a modelled error code. Records change only through
+their own methods (``_state``).
 """
 
 from __future__ import annotations
 
-import json
 import re
-import secrets
-import string
 import sys
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 
-from ._state import Account, Application, MigrationTask, Stream, Update, from_epoch, now
-
-if TYPE_CHECKING:
-    from ._fake import MigrationHubFake
+from ._errors import ServiceError
+from ._paging import Tokens
+from ._state import ARTIFACT, DISCOVERED, SOURCE, Account, Application, MigrationTask, Stream, Update, epoch, from_epoch
 
 
-class ServiceError(Exception):
-    """An AWS error the fake answers with (becomes a ``ClientError`` in botocore)."""
+class Services:
+    """What the pipeline lends every handler: pagination, text interning, the deletion window."""
 
-    def __init__(self, code: str, message: str, **extra: Any) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.extra = extra
+    __slots__ = ("tokens", "_texts", "stream_deletion_seconds")
 
+    def __init__(self, stream_deletion_seconds: float) -> None:
+        self.stream_deletion_seconds = stream_deletion_seconds
+        self.clear()
 
-@dataclass
-class Request:
-    fake: "MigrationHubFake"
-    account: Account
-    operation: str
-    body: Dict[str, Any]
-    #: the largest MaxResults the model allows: the page size when none is asked
-    page_size: int = 100
-    #: the update an accepted NotifyMigrationTaskState made (its call record keeps it)
-    made: Optional[Update] = None
+    def clear(self) -> None:
+        self.tokens = Tokens()
+        #: status details, each text kept once however many updates repeat it
+        self._texts: Dict[str, str] = {}
+
+    def intern(self, text: str) -> str:
+        return self._texts.setdefault(text, text)
 
 
-Handler = Callable[[Request], Dict[str, Any]]
+class Context:
+    """One request as a handler sees it: its account, operation and body."""
+
+    __slots__ = ("account", "operation", "body", "page_size", "services")
+
+    def __init__(
+        self, account: Account, operation: str, body: Dict[str, Any], page_size: int, services: Services
+    ) -> None:
+        self.account = account
+        self.operation = operation
+        self.body = body
+        #: the largest MaxResults the model allows: the page size when none is asked
+        self.page_size = page_size
+        self.services = services
+
+
+Answer = Union[Dict[str, Any], Update]
+Handler = Callable[[Context], Answer]
 HANDLERS: Dict[str, Handler] = {}
 
 
@@ -58,202 +69,129 @@ def handles(operation: str) -> Callable[[Handler], Handler]:
 # --- shared lookups ---------------------------------------------------------
 
 
-def live_streams(account: Account) -> Dict[str, Stream]:
-    """The account's streams, once any deletion whose window has passed is done."""
-    streams = account.streams
-    if any(s.deleted_at is not None for s in streams.values()):
-        moment = now()
-        for name in [n for n, s in streams.items() if s.deleted_at is not None and s.deleted_at <= moment]:
-            del streams[name]
-    return streams
-
-
-def _stream(req: Request, name: str, *, writing: bool = False) -> Stream:
-    stream = live_streams(req.account).get(name)
+def _stream(ctx: Context, name: str, *, writing: bool = False) -> Stream:
+    stream = ctx.account.stream(name)
     if stream is None:
         raise ServiceError(
             "ResourceNotFoundException",
-            f"{req.operation}: progress update stream {name!r} does not exist; "
+            f"{ctx.operation}: progress update stream {name!r} does not exist; "
             "create it with CreateProgressUpdateStream first",
         )
     if writing and stream.deleted_at is not None:
         raise ServiceError(
             "InvalidInputException",
-            f"{req.operation}: progress update stream {name!r} is being deleted; "
+            f"{ctx.operation}: progress update stream {name!r} is being deleted; "
             "wait until the deletion has finished, then create it again",
         )
     return stream
 
 
-def _task(req: Request, *, writing: bool = False) -> MigrationTask:
-    body = req.body
-    stream = _stream(req, body["ProgressUpdateStream"], writing=writing)
+def _task(ctx: Context, *, writing: bool = False) -> MigrationTask:
+    body = ctx.body
+    stream = _stream(ctx, body["ProgressUpdateStream"], writing=writing)
     task = stream.tasks.get(body["MigrationTaskName"])
     if task is None:
         raise ServiceError(
             "ResourceNotFoundException",
-            f"{req.operation}: migration task {body['MigrationTaskName']!r} does not exist in "
+            f"{ctx.operation}: migration task {body['MigrationTaskName']!r} does not exist in "
             f"progress update stream {stream.name!r}; import it with ImportMigrationTask first",
         )
     return task
 
 
-def paginate(req: Request, scope: str, items: List[Any]) -> Tuple[List[Any], Optional[str]]:
-    """Cut ``items`` into pages with tokens only this fake can have issued.
-
-    A token remembers the last item it followed, so a page after items were
-    added or removed still starts where the previous one ended.
-    """
-    page_size = req.body.get("MaxResults") or req.page_size
-    start = 0
-    token = req.body.get("NextToken")
-    scope = f"{req.account.account_id}:{scope}"
-    if token:
-        offset, last = req.fake._tokens.decode(req.operation, scope, token)
-        start = _resume(items, offset, last)
-    page = items[start : start + page_size]
-    end = start + len(page)
-    next_token = None
-    if end < len(items):
-        next_token = req.fake._tokens.encode(req.operation, scope, end, _key(page[-1]))
-    return page, next_token
-
-
-def _key(item: Any) -> str:
-    return json.dumps(item, sort_keys=True)
-
-
-def _resume(items: List[Any], offset: int, last: str) -> int:
-    if 0 < offset <= len(items) and _key(items[offset - 1]) == last:
-        return offset
-    for position, item in enumerate(items):
-        if _key(item) == last:
-            return position + 1
-    # The item the token followed is gone: carry on from the same position.
-    return min(offset, len(items))
-
-
-def _page(req: Request, key: str, scope: str, items: List[Any]) -> Dict[str, Any]:
-    page, token = paginate(req, scope, items)
+def _page(ctx: Context, key: str, scope: str, items: List[Any]) -> Dict[str, Any]:
+    page, token = ctx.services.tokens.paginate(
+        ctx.operation, f"{ctx.account.account_id}:{scope}", ctx.body, ctx.page_size, items
+    )
     out: Dict[str, Any] = {key: page}
     if token:
         out["NextToken"] = token
     return out
 
 
-def _epoch(moment: Any) -> float:
-    return float(moment.timestamp())
-
-
 # --- streams and tasks ------------------------------------------------------------
 
 
 @handles("CreateProgressUpdateStream")
-def create_progress_update_stream(req: Request) -> Dict[str, Any]:
-    name = req.body["ProgressUpdateStreamName"]
-    streams = live_streams(req.account)
-    existing = streams.get(name)
+def create_progress_update_stream(ctx: Context) -> Answer:
+    name = ctx.body["ProgressUpdateStreamName"]
+    existing = ctx.account.stream(name)
     if existing is not None and existing.deleted_at is not None:
-        _stream(req, name, writing=True)
+        _stream(ctx, name, writing=True)
     # Idempotent: tools create their stream on every run.
-    streams.setdefault(name, Stream(name))
+    ctx.account.add_stream(name)
     return {}
 
 
 @handles("DeleteProgressUpdateStream")
-def delete_progress_update_stream(req: Request) -> Dict[str, Any]:
-    stream = _stream(req, req.body["ProgressUpdateStreamName"], writing=True)
+def delete_progress_update_stream(ctx: Context) -> Answer:
+    stream = _stream(ctx, ctx.body["ProgressUpdateStreamName"], writing=True)
     # Deletion runs in the background: the stream stays listed, refusing
     # writes, until the window has passed on the fake's clock.
-    stream.deleted_at = now() + req.fake.stream_deletion_window
-    live_streams(req.account)
+    ctx.account.delete_stream(stream, ctx.services.stream_deletion_seconds)
     return {}
 
 
 @handles("ListProgressUpdateStreams")
-def list_progress_update_streams(req: Request) -> Dict[str, Any]:
-    names = [{"ProgressUpdateStreamName": name} for name in live_streams(req.account)]
-    return _page(req, "ProgressUpdateStreamSummaryList", "", names)
+def list_progress_update_streams(ctx: Context) -> Answer:
+    names = [{"ProgressUpdateStreamName": s.name} for s in ctx.account.live_streams()]
+    return _page(ctx, "ProgressUpdateStreamSummaryList", "", names)
 
 
 @handles("ImportMigrationTask")
-def import_migration_task(req: Request) -> Dict[str, Any]:
-    stream = _stream(req, req.body["ProgressUpdateStream"], writing=True)
-    name = req.body["MigrationTaskName"]
-    if name not in stream.tasks:
-        stream.tasks[name] = MigrationTask(stream.name, name)
+def import_migration_task(ctx: Context) -> Answer:
+    _stream(ctx, ctx.body["ProgressUpdateStream"], writing=True).add_task(ctx.body["MigrationTaskName"])
     return {}
 
 
 @handles("NotifyMigrationTaskState")
-def notify_migration_task_state(req: Request) -> Dict[str, Any]:
-    task = _task(req, writing=True)
-    body = req.body
+def notify_migration_task_state(ctx: Context) -> Answer:
+    task = _task(ctx, writing=True)
+    body = ctx.body
     state = body["Task"]
     detail = state.get("StatusDetail")
-    if detail is not None:
-        detail = req.fake._texts.setdefault(detail, detail)
     update = Update(
         status=sys.intern(state["Status"]),
-        status_detail=detail,
+        status_detail=None if detail is None else ctx.services.intern(detail),
         progress_percent=state.get("ProgressPercent"),
         update_date_time=body["UpdateDateTime"],
         next_update_seconds=body["NextUpdateSeconds"],
         stream=task.stream,
         task=task.name,
     )
-    task._updates.append(update)
-    req.made = update
-    return {}
-
-
-def _described(task: MigrationTask) -> Dict[str, Any]:
-    described: Dict[str, Any] = {"ProgressUpdateStream": task.stream, "MigrationTaskName": task.name}
-    # Optional members the task does not have are left out, as AWS does: a
-    # task without resource attributes has no ResourceAttributeList, not [].
-    if task._attributes:
-        described["ResourceAttributeList"] = task.resource_attributes
-    latest = task.latest
-    if latest is not None:
-        described["Task"] = latest.task_json()
-        described["UpdateDateTime"] = _epoch(latest.update_date_time)
-    return described
+    task.add_update(update)
+    return update
 
 
 @handles("DescribeMigrationTask")
-def describe_migration_task(req: Request) -> Dict[str, Any]:
-    return {"MigrationTask": _described(_task(req))}
+def describe_migration_task(ctx: Context) -> Answer:
+    return {"MigrationTask": _task(ctx).description_json()}
 
 
 @handles("ListMigrationTaskUpdates")
-def list_migration_task_updates(req: Request) -> Dict[str, Any]:
-    task = _task(req)
+def list_migration_task_updates(ctx: Context) -> Answer:
+    task = _task(ctx)
     updates = [
         {
-            "UpdateDateTime": _epoch(update.update_date_time),
+            "UpdateDateTime": epoch(update.update_date_time),
             "UpdateType": "MIGRATION_TASK_STATE_UPDATED",
             "MigrationTaskState": update.task_json(),
         }
-        for update in task._updates
+        for update in task.updates
     ]
-    return _page(req, "MigrationTaskUpdateList", f"{task.stream}/{task.name}", updates)
+    return _page(ctx, "MigrationTaskUpdateList", f"{task.stream}/{task.name}", updates)
 
 
 @handles("ListMigrationTasks")
-def list_migration_tasks(req: Request) -> Dict[str, Any]:
-    resource = req.body.get("ResourceName")
-    summaries = []
-    for stream in live_streams(req.account).values():
-        for task in stream.tasks.values():
-            if resource is not None and resource not in task._discovered:
-                continue
-            summary: Dict[str, Any] = {"ProgressUpdateStream": task.stream, "MigrationTaskName": task.name}
-            latest = task.latest
-            if latest is not None:
-                summary.update(latest.task_json())
-                summary["UpdateDateTime"] = _epoch(latest.update_date_time)
-            summaries.append(summary)
-    return _page(req, "MigrationTaskSummaryList", f"resource={resource}", summaries)
+def list_migration_tasks(ctx: Context) -> Answer:
+    resource = ctx.body.get("ResourceName")
+    summaries = [
+        task.summary_json()
+        for stream in ctx.account.live_streams()
+        for task in stream.tasks.values()
+        if resource is None or task.is_associated_with(resource)
+    ]
+    return _page(ctx, "MigrationTaskSummaryList", f"resource={resource}", summaries)
 
 
 def _is_ipv4(value: str) -> bool:
@@ -281,9 +219,9 @@ _VM_TYPES = ("VM_MANAGED_OBJECT_REFERENCE", "VM_NAME", "VM_PATH")
 
 
 @handles("PutResourceAttributes")
-def put_resource_attributes(req: Request) -> Dict[str, Any]:
-    task = _task(req, writing=True)
-    attributes = [dict(a) for a in req.body["ResourceAttributeList"]]
+def put_resource_attributes(ctx: Context) -> Answer:
+    task = _task(ctx, writing=True)
+    attributes = ctx.body["ResourceAttributeList"]
     for index, attribute in enumerate(attributes):
         rule = _ATTRIBUTE_FORMATS.get(attribute["Type"])
         if rule is not None and not rule[1](attribute["Value"]):
@@ -296,101 +234,98 @@ def put_resource_attributes(req: Request) -> Dict[str, Any]:
     if not any(a["Type"] == "VM_MANAGER_ID" for a in attributes):
         attributes = [a for a in attributes if a["Type"] not in _VM_TYPES]
     # Each call replaces the attributes stored before.
-    task._attributes = attributes
+    task.put_resource_attributes(attributes)
     return {}
 
 
 # --- what is associated with a task -------------------------------------------
 
 
-def _associate(req: Request, collection: str, member: str, key: str) -> Dict[str, Any]:
-    task = _task(req, writing=True)
-    record = dict(req.body[member])
-    getattr(task, collection)[record[key]] = record
+def _associate(ctx: Context, kind: str, key: str) -> Answer:
+    task = _task(ctx, writing=True)
+    record = ctx.body[kind]
+    task.associate(kind, record[key], record)
     return {}
 
 
-def _disassociate(req: Request, collection: str, member: str, what: str) -> Dict[str, Any]:
-    task = _task(req, writing=True)
-    name = req.body[member]
-    records = getattr(task, collection)
-    if name not in records:
+def _disassociate(ctx: Context, kind: str, member: str, what: str) -> Answer:
+    task = _task(ctx, writing=True)
+    name = ctx.body[member]
+    if not task.disassociate(kind, name):
         raise ServiceError(
             "ResourceNotFoundException",
-            f"{req.operation}: {what} {name!r} is not associated with migration task {task.name!r}",
+            f"{ctx.operation}: {what} {name!r} is not associated with migration task {task.name!r}",
         )
-    del records[name]
     return {}
 
 
-def _listing(req: Request, collection: str, key: str) -> Dict[str, Any]:
-    task = _task(req)
-    records = [dict(r) for r in getattr(task, collection).values()]
-    return _page(req, key, f"{task.stream}/{task.name}", records)
+def _listing(ctx: Context, kind: str, key: str) -> Answer:
+    task = _task(ctx)
+    return _page(ctx, key, f"{task.stream}/{task.name}", task.associated(kind))
 
 
 @handles("AssociateCreatedArtifact")
-def associate_created_artifact(req: Request) -> Dict[str, Any]:
-    return _associate(req, "_artifacts", "CreatedArtifact", "Name")
+def associate_created_artifact(ctx: Context) -> Answer:
+    return _associate(ctx, ARTIFACT, "Name")
 
 
 @handles("DisassociateCreatedArtifact")
-def disassociate_created_artifact(req: Request) -> Dict[str, Any]:
-    return _disassociate(req, "_artifacts", "CreatedArtifactName", "created artifact")
+def disassociate_created_artifact(ctx: Context) -> Answer:
+    return _disassociate(ctx, ARTIFACT, "CreatedArtifactName", "created artifact")
 
 
 @handles("ListCreatedArtifacts")
-def list_created_artifacts(req: Request) -> Dict[str, Any]:
-    return _listing(req, "_artifacts", "CreatedArtifactList")
+def list_created_artifacts(ctx: Context) -> Answer:
+    return _listing(ctx, ARTIFACT, "CreatedArtifactList")
 
 
 @handles("AssociateDiscoveredResource")
-def associate_discovered_resource(req: Request) -> Dict[str, Any]:
-    configuration_id = req.body["DiscoveredResource"]["ConfigurationId"]
-    if configuration_id not in req.account.discovered:
+def associate_discovered_resource(ctx: Context) -> Answer:
+    configuration_id = ctx.body["DiscoveredResource"]["ConfigurationId"]
+    if configuration_id not in ctx.account.discovered:
         raise ServiceError(
             "ResourceNotFoundException",
-            f"{req.operation}: Application Discovery Service has no configuration item "
+            f"{ctx.operation}: Application Discovery Service has no configuration item "
             f"{configuration_id!r}; in a test, add it first with "
             f"mhub_fake.add_discovered_resource({configuration_id!r})",
         )
-    return _associate(req, "_discovered", "DiscoveredResource", "ConfigurationId")
+    return _associate(ctx, DISCOVERED, "ConfigurationId")
 
 
 @handles("DisassociateDiscoveredResource")
-def disassociate_discovered_resource(req: Request) -> Dict[str, Any]:
-    return _disassociate(req, "_discovered", "ConfigurationId", "discovered resource")
+def disassociate_discovered_resource(ctx: Context) -> Answer:
+    return _disassociate(ctx, DISCOVERED, "ConfigurationId", "discovered resource")
 
 
 @handles("ListDiscoveredResources")
-def list_discovered_resources(req: Request) -> Dict[str, Any]:
-    return _listing(req, "_discovered", "DiscoveredResourceList")
+def list_discovered_resources(ctx: Context) -> Answer:
+    return _listing(ctx, DISCOVERED, "DiscoveredResourceList")
 
 
 @handles("AssociateSourceResource")
-def associate_source_resource(req: Request) -> Dict[str, Any]:
-    return _associate(req, "_sources", "SourceResource", "Name")
+def associate_source_resource(ctx: Context) -> Answer:
+    return _associate(ctx, SOURCE, "Name")
 
 
 @handles("DisassociateSourceResource")
-def disassociate_source_resource(req: Request) -> Dict[str, Any]:
-    return _disassociate(req, "_sources", "SourceResourceName", "source resource")
+def disassociate_source_resource(ctx: Context) -> Answer:
+    return _disassociate(ctx, SOURCE, "SourceResourceName", "source resource")
 
 
 @handles("ListSourceResources")
-def list_source_resources(req: Request) -> Dict[str, Any]:
-    return _listing(req, "_sources", "SourceResourceList")
+def list_source_resources(ctx: Context) -> Answer:
+    return _listing(ctx, SOURCE, "SourceResourceList")
 
 
 # --- applications -----------------------------------------------------------------
 
 
-def _application(req: Request, application_id: str) -> Application:
-    application = req.account.applications.get(application_id)
+def _application(ctx: Context, application_id: str) -> Application:
+    application = ctx.account.applications.get(application_id)
     if application is None:
         raise ServiceError(
             "ResourceNotFoundException",
-            f"{req.operation}: Application Discovery Service has no application "
+            f"{ctx.operation}: Application Discovery Service has no application "
             f"{application_id!r}; in a test, add it first with "
             f"mhub_fake.add_application({application_id!r})",
         )
@@ -398,66 +333,50 @@ def _application(req: Request, application_id: str) -> Application:
 
 
 @handles("NotifyApplicationState")
-def notify_application_state(req: Request) -> Dict[str, Any]:
-    application = _application(req, req.body["ApplicationId"])
-    application.status = req.body["Status"]
-    when = req.body.get("UpdateDateTime")
-    application.last_updated_time = from_epoch(when) if when is not None else now()
+def notify_application_state(ctx: Context) -> Answer:
+    application = _application(ctx, ctx.body["ApplicationId"])
+    when = ctx.body.get("UpdateDateTime")
+    application.report(ctx.body["Status"], from_epoch(when) if when is not None else None)
     return {}
 
 
-def _application_state(application: Application) -> Dict[str, Any]:
-    state: Dict[str, Any] = {}
-    if application.status is not None:
-        state["ApplicationStatus"] = application.status
-    if application.last_updated_time is not None:
-        state["LastUpdatedTime"] = _epoch(application.last_updated_time)
-    return state
-
-
 @handles("DescribeApplicationState")
-def describe_application_state(req: Request) -> Dict[str, Any]:
-    return _application_state(_application(req, req.body["ApplicationId"]))
+def describe_application_state(ctx: Context) -> Answer:
+    return _application(ctx, ctx.body["ApplicationId"]).state_json()
 
 
 @handles("ListApplicationStates")
-def list_application_states(req: Request) -> Dict[str, Any]:
-    wanted = req.body.get("ApplicationIds")
+def list_application_states(ctx: Context) -> Answer:
+    wanted = ctx.body.get("ApplicationIds")
     states = [
-        {"ApplicationId": app.application_id, **_application_state(app)}
-        for app in req.account.applications.values()
+        {"ApplicationId": app.application_id, **app.state_json()}
+        for app in ctx.account.applications.values()
         if app.status is not None and (wanted is None or app.application_id in wanted)
     ]
     scope = "ids=" + ",".join(sorted(wanted)) if wanted else "all"
-    return _page(req, "ApplicationStateList", scope, states)
+    return _page(ctx, "ApplicationStateList", scope, states)
 
 
 # --- migrationhub-config ----------------------------------------------------------
 
-_CONTROL_ID_CHARS = string.ascii_lowercase + string.digits
-
-
-def new_control_id() -> str:
-    return "hrc-" + "".join(secrets.choice(_CONTROL_ID_CHARS) for _ in range(12))
-
 
 def control_json(control: Dict[str, Any]) -> Dict[str, Any]:
     out = dict(control)
-    out["RequestedTime"] = _epoch(control["RequestedTime"])
+    out["RequestedTime"] = epoch(control["RequestedTime"])
     return out
 
 
 @handles("GetHomeRegion")
-def get_home_region(req: Request) -> Dict[str, Any]:
+def get_home_region(ctx: Context) -> Answer:
     # With no home region set the real service answers with an empty body.
-    control = req.account.home_control
-    return {"HomeRegion": control["HomeRegion"]} if control else {}
+    home = ctx.account.home_region
+    return {"HomeRegion": home} if home else {}
 
 
 @handles("CreateHomeRegionControl")
-def create_home_region_control(req: Request) -> Dict[str, Any]:
-    body = req.body
-    control = req.account.home_control
+def create_home_region_control(ctx: Context) -> Answer:
+    body = ctx.body
+    control = ctx.account.home_control
     if control is not None:
         if control["HomeRegion"] != body["HomeRegion"]:
             raise ServiceError(
@@ -466,25 +385,15 @@ def create_home_region_control(req: Request) -> Dict[str, Any]:
                 f"delete its control {control['ControlId']} with DeleteHomeRegionControl "
                 f"before choosing {body['HomeRegion']}",
             )
-        return {"HomeRegionControl": control_json(control)}
-    control = set_home_region(req.account, body["HomeRegion"], body["Target"])
+    else:
+        control = ctx.account.set_home_region(body["HomeRegion"], body["Target"])
     return {"HomeRegionControl": control_json(control)}
 
 
-def set_home_region(account: Account, region: str, target: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
-    account.home_control = {
-        "ControlId": new_control_id(),
-        "HomeRegion": region,
-        "Target": dict(target or {"Type": "ACCOUNT", "Id": account.account_id}),
-        "RequestedTime": now(),
-    }
-    return account.home_control
-
-
 @handles("DescribeHomeRegionControls")
-def describe_home_region_controls(req: Request) -> Dict[str, Any]:
-    body = req.body
-    controls = [req.account.home_control] if req.account.home_control else []
+def describe_home_region_controls(ctx: Context) -> Answer:
+    body = ctx.body
+    controls = [ctx.account.home_control] if ctx.account.home_control else []
     matching = [
         control_json(c)
         for c in controls
@@ -492,7 +401,7 @@ def describe_home_region_controls(req: Request) -> Dict[str, Any]:
         and body.get("HomeRegion", c["HomeRegion"]) == c["HomeRegion"]
         and _target_matches(body.get("Target"), c["Target"])
     ]
-    return _page(req, "HomeRegionControls", "", matching)
+    return _page(ctx, "HomeRegionControls", "", matching)
 
 
 def _target_matches(wanted: Optional[Dict[str, Any]], target: Dict[str, Any]) -> bool:
@@ -502,13 +411,13 @@ def _target_matches(wanted: Optional[Dict[str, Any]], target: Dict[str, Any]) ->
 
 
 @handles("DeleteHomeRegionControl")
-def delete_home_region_control(req: Request) -> Dict[str, Any]:
-    control = req.account.home_control
-    if control is None or control["ControlId"] != req.body["ControlId"]:
+def delete_home_region_control(ctx: Context) -> Answer:
+    control = ctx.account.home_control
+    if control is None or control["ControlId"] != ctx.body["ControlId"]:
         raise ServiceError(
             "InvalidInputException",
-            f"DeleteHomeRegionControl: no home region control has the ID {req.body['ControlId']!r}",
+            f"DeleteHomeRegionControl: no home region control has the ID {ctx.body['ControlId']!r}",
         )
     # Tracking data stays; only the home region is unset.
-    req.account.home_control = None
+    ctx.account.unset_home_region()
     return {}

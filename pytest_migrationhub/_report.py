@@ -151,7 +151,7 @@ def section(fake: MigrationHubFake) -> str:
     tasks = []
     for account in _accounts(fake):
         prefix = "" if account is None else f"{account} "
-        lines.append(f"{prefix}home region: {fake.get_home_region(account=account) or 'not set'}")
+        lines.append(f"{prefix}home region: {fake.account(account).home_region or 'not set'}")
         tasks += [(prefix, task) for task in fake.tasks(account=account)]
     if tasks:
         lines.append(f"{count(len(tasks), 'task')} as of {_when(moment)}:")

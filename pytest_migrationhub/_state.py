@@ -1,11 +1,17 @@
-"""The records the fake keeps: streams, migration tasks, their updates, calls."""
+"""The records the fake keeps: accounts, streams, migration tasks, their updates, calls, faults.
+
+Each record changes only through its own methods; the pipeline's handlers and
+the fake call them and never reach inside.
+"""
 
 from __future__ import annotations
 
 import json
+import secrets
+import string
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Any, Dict, List, Optional, Tuple, Union
+from datetime import datetime, timedelta, timezone
+from typing import Any, Dict, Iterable, List, Optional, Tuple, Union
 
 
 def now() -> datetime:
@@ -15,6 +21,10 @@ def now() -> datetime:
 
 def from_epoch(value: float) -> datetime:
     return datetime.fromtimestamp(value, timezone.utc)
+
+
+def epoch(moment: datetime) -> float:
+    return float(moment.timestamp())
 
 
 class Update:
@@ -73,9 +83,9 @@ class Update:
 
     def overdue_at(self, moment: datetime) -> bool:
         """Whether ``moment`` is past UpdateDateTime + NextUpdateSeconds."""
-        return self.overdue_at_epoch(moment.timestamp())
+        return self._overdue(moment.timestamp())
 
-    def overdue_at_epoch(self, seconds: float) -> bool:
+    def _overdue(self, seconds: float) -> bool:
         # Plain numbers: NextUpdateSeconds may be sys.maxsize, far beyond what
         # a timedelta or a datetime can hold.
         return seconds - self._epoch > self.next_update_seconds
@@ -100,6 +110,12 @@ class Update:
         }
 
 
+#: what can be associated with a task, by the wire name of its record
+ARTIFACT = "CreatedArtifact"
+DISCOVERED = "DiscoveredResource"
+SOURCE = "SourceResource"
+
+
 class MigrationTask:
     """A migration task, the history of its reported state and what is associated with it.
 
@@ -107,15 +123,7 @@ class MigrationTask:
     ``None`` for a task that was imported but never notified.
     """
 
-    __slots__ = (
-        "stream",
-        "name",
-        "_updates",
-        "_artifacts",
-        "_discovered",
-        "_sources",
-        "_attributes",
-    )
+    __slots__ = ("stream", "name", "_updates", "_artifacts", "_discovered", "_sources", "_attributes")
 
     def __init__(self, stream: str, name: str) -> None:
         self.stream = stream
@@ -133,14 +141,12 @@ class MigrationTask:
             f"progress={self.progress_percent!r} updates={len(self._updates)}>"
         )
 
-    @property
-    def updates(self) -> Tuple[Update, ...]:
-        """Every accepted NotifyMigrationTaskState, oldest first."""
-        return tuple(self._updates)
+    # --- what a test reads ------------------------------------------------------
 
     @property
-    def latest(self) -> Optional[Update]:
-        return self._updates[-1] if self._updates else None
+    def updates(self) -> List[Update]:
+        """Every accepted NotifyMigrationTaskState, oldest first (a new list each time)."""
+        return list(self._updates)
 
     @property
     def status(self) -> Optional[str]:
@@ -165,35 +171,116 @@ class MigrationTask:
     @property
     def is_stale(self) -> bool:
         """No update within NextUpdateSeconds of the latest UpdateDateTime, as of now."""
-        return bool(self._updates) and self._updates[-1].overdue_at_epoch(now().timestamp())
+        return bool(self._updates) and self._updates[-1]._overdue(now().timestamp())
 
     @property
     def created_artifacts(self) -> List[Dict[str, Any]]:
         """``[{"Name": arn, "Description": ...}, ...]`` as AssociateCreatedArtifact sent them."""
-        return [dict(a) for a in self._artifacts.values()]
+        return self.associated(ARTIFACT)
 
     @property
     def discovered_resources(self) -> List[Dict[str, Any]]:
         """``[{"ConfigurationId": ..., "Description": ...}, ...]``."""
-        return [dict(d) for d in self._discovered.values()]
+        return self.associated(DISCOVERED)
 
     @property
     def source_resources(self) -> List[Dict[str, Any]]:
         """``[{"Name": ..., "Description": ..., "StatusDetail": ...}, ...]``."""
-        return [dict(r) for r in self._sources.values()]
+        return self.associated(SOURCE)
 
     @property
     def resource_attributes(self) -> List[Dict[str, Any]]:
         """``[{"Type": ..., "Value": ...}, ...]`` of the latest PutResourceAttributes."""
         return [dict(a) for a in self._attributes]
 
+    # --- what the service does to it ----------------------------------------------
+
+    def add_update(self, update: Update) -> None:
+        self._updates.append(update)
+
+    def put_resource_attributes(self, attributes: List[Dict[str, Any]]) -> None:
+        """Replace the stored attributes (each PutResourceAttributes does)."""
+        self._attributes = [dict(a) for a in attributes]
+
+    def _records(self, kind: str) -> Dict[str, Dict[str, Any]]:
+        if kind == ARTIFACT:
+            return self._artifacts
+        if kind == DISCOVERED:
+            return self._discovered
+        if kind == SOURCE:
+            return self._sources
+        raise ValueError(f"nothing of kind {kind!r} is associated with a task")
+
+    def associate(self, kind: str, key: str, record: Dict[str, Any]) -> None:
+        self._records(kind)[key] = dict(record)
+
+    def disassociate(self, kind: str, key: str) -> bool:
+        """Drop an associated record; ``False`` if none had that key."""
+        return self._records(kind).pop(key, None) is not None
+
+    def associated(self, kind: str) -> List[Dict[str, Any]]:
+        """Copies of the records of one kind, in association order."""
+        return [dict(r) for r in self._records(kind).values()]
+
+    def is_associated_with(self, configuration_id: str) -> bool:
+        """Whether a discovered resource with this ConfigurationId is associated."""
+        return configuration_id in self._discovered
+
+    # --- on the wire -------------------------------------------------------------
+
+    def summary_json(self) -> Dict[str, Any]:
+        """A ``MigrationTaskSummary``: the names, and the latest state flattened in."""
+        summary: Dict[str, Any] = {"ProgressUpdateStream": self.stream, "MigrationTaskName": self.name}
+        if self._updates:
+            latest = self._updates[-1]
+            summary.update(latest.task_json())
+            summary["UpdateDateTime"] = epoch(latest.update_date_time)
+        return summary
+
+    def description_json(self) -> Dict[str, Any]:
+        """A ``MigrationTask`` as DescribeMigrationTask answers it."""
+        described: Dict[str, Any] = {"ProgressUpdateStream": self.stream, "MigrationTaskName": self.name}
+        # Optional members the task does not have are left out, as AWS does: a
+        # task without resource attributes has no ResourceAttributeList, not [].
+        if self._attributes:
+            described["ResourceAttributeList"] = self.resource_attributes
+        if self._updates:
+            latest = self._updates[-1]
+            described["Task"] = latest.task_json()
+            described["UpdateDateTime"] = epoch(latest.update_date_time)
+        return described
+
 
 @dataclass
 class Stream:
+    """A progress update stream and its migration tasks, in import order."""
+
     name: str
     tasks: Dict[str, MigrationTask] = field(default_factory=dict)
     #: when an asynchronous DeleteProgressUpdateStream finishes; None: not being deleted
     deleted_at: Optional[datetime] = None
+
+    def add_task(self, name: str) -> MigrationTask:
+        """The task ``name``, imported first if it is new."""
+        task = self.tasks.get(name)
+        if task is None:
+            task = self.tasks[name] = MigrationTask(self.name, name)
+        return task
+
+    def gone_at(self, moment: datetime) -> bool:
+        """Whether its deletion has finished by ``moment``."""
+        return self.deleted_at is not None and self.deleted_at <= moment
+
+
+def stale_tasks(streams: Iterable[Stream], moment: datetime) -> List[Tuple[str, str]]:
+    """``(stream, task)`` of every task of ``streams`` whose promised next update is overdue at ``moment``."""
+    seconds = moment.timestamp()
+    return [
+        (task.stream, task.name)
+        for stream in streams
+        for task in stream.tasks.values()
+        if task._updates and task._updates[-1]._overdue(seconds)
+    ]
 
 
 @dataclass
@@ -203,6 +290,26 @@ class Application:
     application_id: str
     status: Optional[str] = None
     last_updated_time: Optional[datetime] = None
+
+    def report(self, status: str, when: Optional[datetime] = None) -> None:
+        """Record a NotifyApplicationState (``when``: now, if the request named no time)."""
+        self.status = status
+        self.last_updated_time = when if when is not None else now()
+
+    def state_json(self) -> Dict[str, Any]:
+        state: Dict[str, Any] = {}
+        if self.status is not None:
+            state["ApplicationStatus"] = self.status
+        if self.last_updated_time is not None:
+            state["LastUpdatedTime"] = epoch(self.last_updated_time)
+        return state
+
+
+_CONTROL_ID_CHARS = string.ascii_lowercase + string.digits
+
+
+def new_control_id() -> str:
+    return "hrc-" + "".join(secrets.choice(_CONTROL_ID_CHARS) for _ in range(12))
 
 
 @dataclass
@@ -215,6 +322,62 @@ class Account:
     #: ConfigurationIds Application Discovery Service knows (seeded by tests)
     discovered: Dict[str, Dict[str, Any]] = field(default_factory=dict)
     applications: Dict[str, Application] = field(default_factory=dict)
+
+    @property
+    def home_region(self) -> Optional[str]:
+        return self.home_control["HomeRegion"] if self.home_control else None
+
+    def set_home_region(self, region: str, target: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+        """Set or move the home region, keeping the account's data; the new control."""
+        control = {
+            "ControlId": new_control_id(),
+            "HomeRegion": region,
+            "Target": dict(target or {"Type": "ACCOUNT", "Id": self.account_id}),
+            "RequestedTime": now(),
+        }
+        self.home_control = control
+        return control
+
+    def unset_home_region(self) -> None:
+        """Leave the account without a home region; its data stays."""
+        self.home_control = None
+
+    def stream(self, name: str) -> Optional[Stream]:
+        """The stream ``name`` (one being deleted included), unless its deletion has finished."""
+        stream = self.streams.get(name)
+        if stream is not None and stream.deleted_at is not None and stream.gone_at(now()):
+            return None
+        return stream
+
+    def live_streams(self) -> List[Stream]:
+        """The streams in creation order, without those whose deletion has finished.
+
+        A lookup: finished deletions are left for :meth:`purge` to drop.
+        """
+        streams = self.streams.values()
+        if not any(s.deleted_at is not None for s in streams):
+            return list(streams)
+        moment = now()
+        return [s for s in streams if not s.gone_at(moment)]
+
+    def purge(self) -> None:
+        """Drop the streams whose deletion has finished."""
+        moment = now()
+        for name in [n for n, s in self.streams.items() if s.gone_at(moment)]:
+            del self.streams[name]
+
+    def add_stream(self, name: str) -> Stream:
+        """The stream ``name``, created if it does not exist (or its deletion has finished)."""
+        self.purge()
+        stream = self.streams.get(name)
+        if stream is None:
+            stream = self.streams[name] = Stream(name)
+        return stream
+
+    def delete_stream(self, stream: Stream, seconds: float) -> None:
+        """Start deleting ``stream``: it stays listed, refusing writes, for ``seconds``."""
+        stream.deleted_at = now() + timedelta(seconds=seconds)
+        self.purge()
 
 
 class Call:
@@ -289,6 +452,8 @@ class Call:
 
 @dataclass
 class Fault:
+    """An error queued with ``fail()``, and how often it fired."""
+
     operation: str
     error_code: str
     #: calls left to fail; ``None``: until cleared
@@ -296,6 +461,19 @@ class Fault:
     message: Optional[str]
     retry_after_seconds: Optional[int] = None
     fired: int = 0
+
+    def fire(self) -> bool:
+        """Count one firing; ``True`` once it is spent (nothing left to fire or report)."""
+        self.fired += 1
+        if self.times is None:
+            return False
+        self.times -= 1
+        return self.times == 0
+
+    @property
+    def unfired(self) -> bool:
+        """Whether teardown reports it: calls left to fail, or a standing fault that never fired."""
+        return bool(self.times) or not self.fired
 
     def describe(self) -> str:
         if self.times is None:

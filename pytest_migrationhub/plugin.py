@@ -32,6 +32,14 @@ _OPTIONS = {
     "assert_all_faults_fired": ("mhub_fake_assert_all_faults_fired", True),
     "stream_deletion_seconds": ("mhub_fake_stream_deletion_seconds", f"{DEFAULT_STREAM_DELETION_SECONDS:g}"),
 }
+#: how the teardown messages say to turn each check off, with the marker
+_OPT_OUT = {
+    "assert_all_faults_fired": "opt out with @pytest.mark.mhub_fake(assert_all_faults_fired=False)",
+    "assert_all_requests_valid": (
+        "if the test sends it on purpose (even under pytest.raises), "
+        "opt out with @pytest.mark.mhub_fake(assert_all_requests_valid=False)"
+    ),
+}
 _MARKER_DOC = (
     f"mhub_fake(*, home_region={DEFAULT_HOME_REGION!r}, assert_all_requests_valid=True, "
     f"assert_all_faults_fired=True, stream_deletion_seconds={DEFAULT_STREAM_DELETION_SECONDS:g}): configure the Migration Hub fake "
@@ -210,7 +218,7 @@ def mhub_fake(request: pytest.FixtureRequest) -> Iterator["MigrationHubFake"]:
         yield fake
     finally:
         fake.stop()
-    fake.verify(request.node.stash.get(_RAISED, None))
+    fake.verify(request.node.stash.get(_RAISED, None), opt_out=_OPT_OUT)
 
 
 @pytest.fixture

@@ -163,7 +163,7 @@ def test_accounts_never_see_each_other(mhub_fake: Any, botocore_session: Any) ->
     first.create_progress_update_stream(ProgressUpdateStreamName="A")
     second.create_progress_update_stream(ProgressUpdateStreamName="B")
     assert [s["ProgressUpdateStreamName"] for s in first.list_progress_update_streams()["ProgressUpdateStreamSummaryList"]] == ["A"]
-    assert mhub_fake.stream_names(account="444455556666") == ["B"]
+    assert mhub_fake.account("444455556666").streams == ["B"]
     assert mhub_fake.streams == []  # the default account saw nothing
     with pytest.raises(second.exceptions.ResourceNotFoundException):
         second.import_migration_task(ProgressUpdateStream="A", MigrationTaskName=TASK)
@@ -174,13 +174,13 @@ def test_keys_map_to_accounts(mhub_fake: Any, botocore_session: Any) -> None:
     mhub_fake.add_account("777788889999", access_key_id="AKIAEXAMPLE")
     client_for(botocore_session, "AKIAEXAMPLE").create_progress_update_stream(ProgressUpdateStreamName="A")
     client_for(botocore_session, "AKIAOTHER").create_progress_update_stream(ProgressUpdateStreamName="D")
-    assert mhub_fake.stream_names(account="777788889999") == ["A"]
+    assert mhub_fake.account("777788889999").streams == ["A"]
     assert mhub_fake.streams == ["D"]
     assert mhub_fake.accounts == ["123456789012", "777788889999"]
 
 
 def test_home_region_is_per_account(mhub_fake: Any, botocore_session: Any) -> None:
-    mhub_fake.set_home_region("eu-west-1", account="111122223333")
+    mhub_fake.account("111122223333").home_region = "eu-west-1"
     west = client_for(botocore_session, "111122223333")
     with pytest.raises(west.exceptions.InvalidInputException):
         west.create_progress_update_stream(ProgressUpdateStreamName="A")
@@ -189,7 +189,7 @@ def test_home_region_is_per_account(mhub_fake: Any, botocore_session: Any) -> No
     )
     assert config.get_home_region()["HomeRegion"] == "eu-west-1"
     assert mhub_fake.home_region == "us-west-2"
-    mhub_fake.set_home_region(None, account="111122223333")
+    mhub_fake.account("111122223333").home_region = None
     with pytest.raises(west.exceptions.HomeRegionNotSetException):
         west.list_progress_update_streams()
 

@@ -112,7 +112,7 @@ def check_adaptive_retries(fake: Any, make_client: Callable[..., Any], task: str
             notify(mgh, "IN_PROGRESS", 10, task=task, next_update=600)
 
     in_time(throttled_calls)
-    assert len(fake.updates(STREAM, task)) == 4
+    assert len(fake.task(STREAM, task).updates) == 4
     assert len(fake.retry_delays) - delays == 16
 
 

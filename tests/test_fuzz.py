@@ -113,13 +113,13 @@ def fingerprint(value: Any, depth: int = 0) -> Any:
 #: bookkeeping, not state: what was asked, and the fake's own machinery
 # What the fake keeps about requests, not state a request can change: the call log,
 # caches of texts and request labels shared between records, and the plumbing.
-BOOKKEEPING = {"_calls", "_malformed", "_lock", "_catalog", "_tokens", "_started", "_abouts", "_texts"}
+BOOKKEEPING = {"calls", "malformed", "lock"}
 
 
 def state(fake: MigrationHubFake) -> Any:
     return {
         name: fingerprint(value)
-        for name, value in sorted(vars(fake).items())
+        for name, value in sorted(vars(fake._store).items())
         if name not in BOOKKEEPING
     }
 

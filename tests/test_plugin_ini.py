@@ -141,7 +141,7 @@ def test_ini_stream_deletion_seconds(inner: Inner, value: str) -> None:
     result = inner.run(
         f"""
 def test_window(mhub_fake):
-    assert mhub_fake.stream_deletion_window.total_seconds() == {float(value)}
+    assert mhub_fake.stream_deletion_seconds == {float(value)}
 """,
     )
     result.assert_outcomes(passed=1)

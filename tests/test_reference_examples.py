@@ -71,7 +71,7 @@ def test_API_ImportMigrationTask(mhub_fake: MigrationHubFake, mgh: Any) -> None:
     mhub_fake.add_stream(STREAM)
     assert answer(mgh.import_migration_task(**ids())) == {}
     task = mhub_fake.task(STREAM, TASK)
-    assert (task.status, task.updates) == (None, ())
+    assert (task.status, task.updates) == (None, [])
 
 
 def test_API_NotifyMigrationTaskState(mhub_fake: MigrationHubFake, mgh: Any) -> None:

@@ -159,7 +159,7 @@ def test_each_account_is_shown_when_there_are_several(inner: Inner) -> None:
 def test_accounts(mhub_fake, freezer):
     freezer.move_to("2024-05-01 12:00:00")
     mhub_fake.add_account("111122223333")
-    mhub_fake.set_home_region("eu-west-1", account="111122223333")
+    mhub_fake.account("111122223333").home_region = "eu-west-1"
     mhub_fake.add_task("SMS", "sms-1")
     mhub_fake.add_task("SMS", "sms-2", account="111122223333")
     assert False

@@ -147,7 +147,7 @@ def test_boto3_in_a_subprocess_reaches_both_services_with_its_region_and_account
         ("migrationhub-config", "GetHomeRegion", "us-west-2", "111122223333"),
         ("mgh", "ImportMigrationTask", "us-west-2", "111122223333"),
     ]
-    assert mhub_fake.stream_names(account="111122223333") == ["SMS"]
+    assert mhub_fake.account("111122223333").streams == ["SMS"]
     assert mhub_fake.streams == []  # the default account's
 
 

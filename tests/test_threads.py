@@ -130,9 +130,9 @@ def test_notify_from_many_botocore_clients_loses_nothing_and_keeps_each_threads_
     run_threads([worker(n) for n in range(THREADS)], inspect=inspect_everything(mhub_fake))
 
     for n in range(THREADS):
-        details = [u.status_detail for u in mhub_fake.updates("SMS", f"own-{n}")]
+        details = [u.status_detail for u in mhub_fake.task("SMS", f"own-{n}").updates]
         assert details == [f"t{n}-{i}" for i in range(per_thread)]
-    shared = [u.status_detail for u in mhub_fake.updates("SMS", "shared")]
+    shared = [u.status_detail for u in mhub_fake.task("SMS", "shared").updates]
     assert len(shared) == THREADS * per_thread
     for n in range(THREADS):
         assert [d for d in shared if d is not None and d.startswith(f"t{n}-")] == [f"t{n}-{i}" for i in range(per_thread)]
@@ -155,7 +155,7 @@ def test_notify_at_the_wire_from_many_threads_on_one_task() -> None:
         return run
 
     run_threads([worker(n) for n in range(THREADS)], inspect=inspect_everything(fake))
-    shared = [u.status_detail for u in fake.updates("SMS", "shared")]
+    shared = [u.status_detail for u in fake.task("SMS", "shared").updates]
     assert len(shared) == THREADS * per_thread
     for n in range(THREADS):
         assert [d for d in shared if d is not None and d.startswith(f"t{n}-")] == [f"t{n}-{i}" for i in range(per_thread)]
@@ -185,9 +185,9 @@ def test_threads_importing_the_same_task_then_notifying_lose_no_update() -> None
 
     run_threads([worker(n) for n in range(THREADS)])
     lost = {
-        f"task-{r}": THREADS - len(fake.updates("SMS", f"task-{r}"))
+        f"task-{r}": THREADS - len(fake.task("SMS", f"task-{r}").updates)
         for r in range(rounds)
-        if len(fake.updates("SMS", f"task-{r}")) != THREADS
+        if len(fake.task("SMS", f"task-{r}").updates) != THREADS
     }
     assert lost == {}
     assert len(fake.tasks()) == rounds
@@ -210,7 +210,7 @@ def test_a_fault_fires_exactly_as_often_as_queued_under_concurrency() -> None:
 
     run_threads([worker(n) for n in range(THREADS)])
     assert outcomes.count(400) == queued
-    assert len(fake.updates("SMS", "sms-1")) == THREADS * per_thread - queued
+    assert len(fake.task("SMS", "sms-1").updates) == THREADS * per_thread - queued
     assert [call.error_code for call in fake.calls].count("ThrottlingException") == queued
     assert fake.unexplained() == []  # every queued fault fired, and only once
 
@@ -244,7 +244,7 @@ def test_faults_through_botocore_clients_in_many_threads(
 
     run_threads([worker(n) for n in range(THREADS)], inspect=inspect_everything(mhub_fake))
     assert outcomes.count("ThrottlingException") == queued
-    assert len(mhub_fake.updates("SMS", "sms-1")) == THREADS * per_thread - queued
+    assert len(mhub_fake.task("SMS", "sms-1").updates) == THREADS * per_thread - queued
 
 
 def test_inspection_while_streams_and_tasks_are_added() -> None:
@@ -302,5 +302,5 @@ def test_clients_share_nothing_but_the_fake(make_client: Callable[..., Any], mhu
         return run
 
     run_threads([worker(n) for n in range(THREADS)])
-    assert len(mhub_fake.updates("SMS", "sms-1")) == THREADS * 5
+    assert len(mhub_fake.task("SMS", "sms-1").updates) == THREADS * 5
     assert len(mhub_fake.retry_delays) == THREADS * 2

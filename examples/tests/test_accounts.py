@@ -58,7 +58,7 @@ def migrate(
 def two_accounts(mhub_fake: MigrationHubFake) -> None:
     mhub_fake.add_discovered_resource(WEB01_A.configuration_id, account=ACCOUNT_A)
     mhub_fake.add_discovered_resource(WEB01_B.configuration_id, account=ACCOUNT_B)
-    mhub_fake.set_home_region("eu-west-1", account=ACCOUNT_B)
+    mhub_fake.account(ACCOUNT_B).home_region = "eu-west-1"
 
 
 def test_each_accounts_run_is_isolated(

@@ -1,0 +1,79 @@
+"""Pagination: opaque NextTokens that only the fake that issued them accepts."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+from typing import Any, Dict, List, Optional, Tuple
+
+from ._errors import ServiceError
+
+
+class Tokens:
+    """Opaque pagination tokens that this fake alone can have issued."""
+
+    def __init__(self) -> None:
+        self._key = secrets.token_bytes(16)
+
+    def _mac(self, payload: bytes) -> str:
+        return hmac.new(self._key, payload, hashlib.sha256).hexdigest()[:16]
+
+    def encode(self, operation: str, scope: str, offset: int, last: str) -> str:
+        payload = json.dumps([operation, scope, offset, last]).encode()
+        return base64.b64encode(payload + b"|" + self._mac(payload).encode()).decode()
+
+    def decode(self, operation: str, scope: str, token: str) -> Tuple[int, str]:
+        """The offset and last item key a token carries, if this fake issued it for this request."""
+        try:
+            raw = base64.b64decode(token, validate=True)
+            payload, mac = raw.rsplit(b"|", 1)
+            op, sc, offset, last = json.loads(payload)
+            valid = hmac.compare_digest(mac.decode(), self._mac(payload))
+        except Exception:  # any malformed token is simply not one of ours
+            valid = False
+        if not valid or op != operation or sc != scope:
+            raise ServiceError(
+                "InvalidInputException",
+                f"{operation}: NextToken {token!r} was not issued for this request; "
+                "pass the NextToken of the previous page unchanged",
+            )
+        return int(offset), str(last)
+
+    def paginate(
+        self, operation: str, scope: str, body: Dict[str, Any], page_size: int, items: List[Any]
+    ) -> Tuple[List[Any], Optional[str]]:
+        """Cut ``items`` into the page ``body`` asks for, and the token of the next page.
+
+        A token remembers the last item it followed, so a page after items were
+        added or removed still starts where the previous one ended. ``scope``
+        names what is listed, the account included: a token is refused anywhere else.
+        """
+        size = body.get("MaxResults") or page_size
+        start = 0
+        token = body.get("NextToken")
+        if token:
+            offset, last = self.decode(operation, scope, token)
+            start = _resume(items, offset, last)
+        page = items[start : start + size]
+        end = start + len(page)
+        next_token = None
+        if end < len(items):
+            next_token = self.encode(operation, scope, end, _key(page[-1]))
+        return page, next_token
+
+
+def _key(item: Any) -> str:
+    return json.dumps(item, sort_keys=True)
+
+
+def _resume(items: List[Any], offset: int, last: str) -> int:
+    if 0 < offset <= len(items) and _key(items[offset - 1]) == last:
+        return offset
+    for position, item in enumerate(items):
+        if _key(item) == last:
+            return position + 1
+    # The item the token followed is gone: carry on from the same position.
+    return min(offset, len(items))

@@ -1,0 +1,167 @@
+"""The service pipeline: how one AWS JSON 1.1 request is answered.
+
+Decode the body, find the account and region it is for, then the checks every
+operation shares, in the order the service makes them: an injected fault (the
+service failing at its front door), validation against the model, the home
+region, IAM (``deny()``), DryRun. Then the operation's handler, then the
+answer: a body, or an AWS error response. Every request is recorded as a
+:class:`Call` whose labels are shared between calls alike, and an accepted
+NotifyMigrationTaskState keeps only the update it made: a test may send
+hundreds of thousands of them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from typing import Any, Dict, Mapping, Optional, Tuple, Union
+
+from ._errors import MigrationHubFakeError, ServiceError
+from ._model import Operation, catalog
+from ._operations import HANDLERS, Context, Services
+from ._state import Account, Call, Update
+from ._store import Store
+from ._wire import Response, error_response, json_headers
+
+#: the region assumed for a request whose credential scope names none
+DEFAULT_REGION = "us-east-1"
+#: the message of a permitted dry run's DryRunOperation, as the API reference shows it
+DRY_RUN_SUCCESS = "Dry Run was a success!"
+#: how HomeRegionNotSetException says to set a home region, for a client in the test's process
+IN_PROCESS_HOME_REGION_HINT = "in a test: mhub_fake.home_region = 'us-west-2'"
+#: the members of a NotifyMigrationTaskState body its update can give back
+_NOTIFY_MEMBERS = 5
+_EMPTY = b"{}"
+_SCOPE_RE = re.compile(r"Credential=([^/,]*)/[^/,]*/([^/,]+)/")
+
+
+class Pipeline:
+    """Answers requests with the state in a :class:`Store`."""
+
+    def __init__(self, store: Store, stream_deletion_seconds: float) -> None:
+        self.store = store
+        self.services = Services(stream_deletion_seconds)
+        self._catalog = catalog()
+        self.clear()
+
+    def clear(self) -> None:
+        """Forget the tokens issued and the labels and texts shared between records."""
+        self.services.clear()
+        #: (operation, region, service, account) tuples, one per combination seen
+        self._abouts: Dict[Tuple[str, str, str, str], Tuple[str, str, str, str]] = {}
+
+    def handle(
+        self,
+        target: str,
+        body: Union[bytes, str, None],
+        headers: Mapping[str, str],
+        *,
+        home_region_hint: str = IN_PROCESS_HOME_REGION_HINT,
+    ) -> Response:
+        """Answer one AWS JSON 1.1 request: ``(status, headers, body)``.
+
+        ``home_region_hint`` ends HomeRegionNotSetException's message: how
+        whoever sent the request sets a home region (the server names its
+        control API route).
+        """
+        op = self._catalog.by_target.get(target)
+        if op is None:
+            return error_response(400, "UnknownOperationException", f"{target} is not a Migration Hub operation")
+        handler = HANDLERS.get(op.name)
+        if handler is None:
+            raise MigrationHubFakeError(
+                f"mhub_fake does not implement {op.service} {op.name} yet; see the table of "
+                "supported operations in pytest-migrationhub's README."
+            )
+        access_key_id, region = scope_of(headers)
+        raw = body.encode() if isinstance(body, str) else (body or b"")
+        try:
+            params = json.loads(raw or b"{}", parse_constant=_refuse_constant)
+        except (ValueError, RecursionError):
+            return error_response(400, "SerializationException", f"{op.name}: the body is not JSON")
+        store = self.store
+        with store.lock:
+            account = store.account_of_key(access_key_id)
+            key = (op.name, region, op.service, account.account_id)
+            about = self._abouts.setdefault(key, key)
+            try:
+                self._admit(op, params, account, region, home_region_hint)
+                answer = handler(Context(account, op.name, params, op.page_size, self.services))
+            except ServiceError as error:
+                store.calls.append(Call(about, raw, error.code, error.message))
+                status = self._catalog.service_errors[op.service].get(error.code, 400)
+                return error_response(status, error.code, error.message, **error.extra)
+            if isinstance(answer, Update):
+                # An update holds all its request said, unless the body had more (DryRun=false).
+                store.calls.append(Call(about, answer if len(params) == _NOTIFY_MEMBERS else raw))
+                return 200, json_headers(), _EMPTY
+            store.calls.append(Call(about, raw))
+        return 200, json_headers(), json.dumps(answer).encode()
+
+    def _admit(self, op: Operation, params: Dict[str, Any], account: Account, region: str, hint: str) -> None:
+        """Raise the error the service answers before the operation itself runs, if any."""
+        # Injected faults stand for the service failing at its front door,
+        # before it looks at the request.
+        fault = self.store.fire_fault(op.name)
+        if fault is not None:
+            extra = {}
+            if fault.retry_after_seconds is not None:
+                extra["RetryAfterSeconds"] = fault.retry_after_seconds
+            message = fault.message or f"{op.name}: {fault.error_code} injected by mhub_fake.fail()"
+            raise ServiceError(fault.error_code, message, **extra)
+        if not op.check(params):
+            message = op.explain(params)
+            self.store.malformed.append(message)
+            raise ServiceError("InvalidInputException", message)
+        if op.service == "mgh":
+            _check_home_region(op.name, account.home_region, region, hint)
+        dry_run = params.get("DryRun") is True
+        if op.name in self.store.denied:
+            if dry_run and "UnauthorizedOperation" in op.errors:
+                raise ServiceError(
+                    "UnauthorizedOperation",
+                    f"{op.name}: DryRun: the request would have been denied (mhub_fake.deny)",
+                )
+            raise ServiceError(
+                "AccessDeniedException",
+                f"{op.name}: not authorized to perform mgh:{op.name} (mhub_fake.deny)",
+            )
+        if dry_run:
+            raise ServiceError("DryRunOperation", DRY_RUN_SUCCESS)
+
+
+def _check_home_region(operation: str, home: Optional[str], region: str, hint: str) -> None:
+    if home is None:
+        raise ServiceError(
+            "HomeRegionNotSetException",
+            f"{operation}: no home region is set; set one with migrationhub-config "
+            f"CreateHomeRegionControl ({hint})",
+        )
+    if region != home and not operation.startswith(("Describe", "List")):
+        raise ServiceError(
+            "InvalidInputException",
+            f"{operation}: writes must be sent to the home region {home}; "
+            f"this request was sent to {region}",
+        )
+
+
+def _refuse_constant(name: str) -> Any:
+    # Python's json reads NaN and Infinity; JSON has no such numbers.
+    raise ValueError(f"{name} is not JSON")
+
+
+def scope_of(headers: Mapping[str, str]) -> Tuple[Optional[str], str]:
+    """The access key id and region of a SigV4 ``Authorization`` header's credential scope."""
+    auth = headers.get("Authorization")
+    if auth:
+        if isinstance(auth, bytes):
+            auth = auth.decode("latin-1")
+        match = _SCOPE_RE.search(auth)
+        if match:
+            # Interned: every call record keeps its region.
+            return match.group(1), sys.intern(match.group(2))
+    return None, DEFAULT_REGION
+
+
+__all__ = ["DEFAULT_REGION", "DRY_RUN_SUCCESS", "Pipeline", "scope_of"]

@@ -1,0 +1,80 @@
+"""What one fake holds, shared by its user-facing side and its request pipeline.
+
+The accounts and their records, the log of calls, the malformed requests, the
+queued faults and denials, the retry backoff botocore did not sleep. Both sides
+change it under :attr:`Store.lock`.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from typing import Dict, List, Optional, Set
+
+from ._errors import MigrationHubFakeError
+from ._state import Account, Call, Fault
+
+#: the account of a request whose credentials name no other
+DEFAULT_ACCOUNT = "123456789012"
+_ACCOUNT_RE = re.compile(r"^\d{12}\Z")
+
+
+class Store:
+    """The state of one fake; :meth:`clear` forgets it all."""
+
+    def __init__(self, initial_home_region: Optional[str]) -> None:
+        #: the home region every account starts with
+        self.initial_home_region = initial_home_region
+        self.lock = threading.RLock()
+        self.clear()
+
+    def clear(self) -> None:
+        self.accounts: Dict[str, Account] = {}
+        #: access key id -> account id, from add_account()
+        self.key_accounts: Dict[str, str] = {}
+        self.calls: List[Call] = []
+        #: the message each malformed request was answered with
+        self.malformed: List[str] = []
+        self.faults: List[Fault] = []
+        self.denied: Set[str] = set()
+        self.retry_delays: List[float] = []
+        self.default = self.account(DEFAULT_ACCOUNT)
+
+    def account(self, account_id: Optional[str]) -> Account:
+        """The account's state, created (with the initial home region) on first use."""
+        if account_id is None:
+            return self.default
+        account = self.accounts.get(account_id)
+        if account is None:
+            if not isinstance(account_id, str) or not _ACCOUNT_RE.match(account_id):
+                raise MigrationHubFakeError(
+                    f"An AWS account ID is 12 digits, such as '123456789012'; got {account_id!r}."
+                )
+            account = self.accounts[account_id] = Account(account_id)
+            if self.initial_home_region is not None:
+                account.set_home_region(self.initial_home_region)
+        return account
+
+    def account_of_key(self, access_key_id: Optional[str]) -> Account:
+        """The account a request signed with ``access_key_id`` is made as."""
+        if access_key_id:
+            mapped = self.key_accounts.get(access_key_id)
+            if mapped is not None:
+                return self.accounts[mapped]
+            if _ACCOUNT_RE.match(access_key_id):
+                return self.account(access_key_id)
+        return self.default
+
+    def fire_fault(self, operation: str) -> Optional[Fault]:
+        """The first fault queued for ``operation``, counted as fired, or ``None``."""
+        for fault in self.faults:
+            if fault.operation == operation:
+                if fault.fire():
+                    self.faults.remove(fault)
+                return fault
+        return None
+
+    def record_delay(self, seconds: float) -> None:
+        """Keep a retry backoff botocore chose and the fake saved it from sleeping."""
+        with self.lock:
+            self.retry_delays.append(seconds)
