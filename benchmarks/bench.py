@@ -37,8 +37,14 @@ import os
 os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
 os.environ["AWS_CONFIG_FILE"] = os.devnull
 os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
-for _name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_RETRY_MODE", "AWS_MAX_ATTEMPTS",
-              "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_MIGRATION_HUB"):
+for _name in (
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_RETRY_MODE",
+    "AWS_MAX_ATTEMPTS",
+    "AWS_ENDPOINT_URL",
+    "AWS_ENDPOINT_URL_MIGRATION_HUB",
+):
     os.environ.pop(_name, None)
 
 import argparse
@@ -53,10 +59,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any
 
 import boto3
 import botocore
@@ -108,14 +115,30 @@ class Settings:
     server_rounds: int
 
     @classmethod
-    def make(cls, quick: bool) -> "Settings":
+    def make(cls, quick: bool) -> Settings:
         if quick:
-            return cls(True, call_rounds=10, calls_per_batch=100, fixture_tests=100,
-                       moto_reps=10, retry_rounds=6, retry_pairs=10, startup_runs=5,
-                       server_rounds=3)
-        return cls(False, call_rounds=40, calls_per_batch=200, fixture_tests=300,
-                   moto_reps=30, retry_rounds=20, retry_pairs=20, startup_runs=25,
-                   server_rounds=9)
+            return cls(
+                True,
+                call_rounds=10,
+                calls_per_batch=100,
+                fixture_tests=100,
+                moto_reps=10,
+                retry_rounds=6,
+                retry_pairs=10,
+                startup_runs=5,
+                server_rounds=3,
+            )
+        return cls(
+            False,
+            call_rounds=40,
+            calls_per_batch=200,
+            fixture_tests=300,
+            moto_reps=30,
+            retry_rounds=20,
+            retry_pairs=20,
+            startup_runs=25,
+            server_rounds=9,
+        )
 
 
 @dataclass
@@ -159,7 +182,9 @@ def alternate(rounds: int) -> Iterator[bool]:
         yield i % 2 == 0
 
 
-def paired(rounds: int, baseline: Callable[[], float], candidate: Callable[[], float]) -> tuple[list[float], list[float]]:
+def paired(
+    rounds: int, baseline: Callable[[], float], candidate: Callable[[], float]
+) -> tuple[list[float], list[float]]:
     """``rounds`` figures of each, measured in alternating order (see :func:`alternate`)."""
     base: list[float] = []
     cand: list[float] = []
@@ -210,9 +235,7 @@ def time_calls(call: Callable[[], Any], n: int) -> float:
 
 def bench_per_call(s: Settings) -> Result:
     baseline = mgh_client()
-    baseline.meta.events.register(
-        "before-send.migration-hub.NotifyMigrationTaskState", _empty_200
-    )
+    baseline.meta.events.register("before-send.migration-hub.NotifyMigrationTaskState", _empty_200)
     candidate = mgh_client()
 
     def baseline_batch(n: int) -> float:
@@ -241,12 +264,16 @@ def bench_per_call(s: Settings) -> Result:
     base, fake = median(base_ns), median(fake_ns)
     ratio = fake / base
     batches = f"median of {s.call_rounds} batches x {s.calls_per_batch} calls"
-    return Result(1, "Per-call cost: notify_migration_task_state via boto3", ratio <= 1.0, [
-        row("fake", f"{ns_to_us(fake):.1f} µs/call", f"mock_migrationhub() active; {batches}"),
-        row("baseline", f"{ns_to_us(base):.1f} µs/call",
-            "signed; before-send stub returns 200 {}; no fake active"),
-        row("ratio fake/baseline", f"{ratio:.2f}", "target <= 1.00"),
-    ])
+    return Result(
+        1,
+        "Per-call cost: notify_migration_task_state via boto3",
+        ratio <= 1.0,
+        [
+            row("fake", f"{ns_to_us(fake):.1f} µs/call", f"mock_migrationhub() active; {batches}"),
+            row("baseline", f"{ns_to_us(base):.1f} µs/call", "signed; before-send stub returns 200 {}; no fake active"),
+            row("ratio fake/baseline", f"{ratio:.2f}", "target <= 1.00"),
+        ],
+    )
 
 
 # --- target 2: fixture set-up and tear-down -----------------------------------
@@ -370,16 +397,22 @@ def bench_fixture(s: Settings) -> Result:
         row("set-up", f"{ns_to_ms(setup):.3f} ms", f"median of {n} tests"),
         row("tear-down", f"{ns_to_ms(teardown):.3f} ms", "stop() + verify()"),
         row("set-up + tear-down", f"{ns_to_ms(total):.3f} ms", "target <= 0.500 ms"),
-        row("baseline: no-op fixture", f"{ns_to_ms(noop):.3f} ms",
-            f"a `yield None` fixture, same hooks; ratio {ratio:.1f}x"),
-        row("whole test, mhub_fake", f"{ns_to_ms(with_fake):.3f} ms",
-            f"vs {ns_to_ms(plain):.3f} ms with no fixture "
-            f"({ns_to_ms(with_fake - plain):+.3f} ms)"),
+        row(
+            "baseline: no-op fixture",
+            f"{ns_to_ms(noop):.3f} ms",
+            f"a `yield None` fixture, same hooks; ratio {ratio:.1f}x",
+        ),
+        row(
+            "whole test, mhub_fake",
+            f"{ns_to_ms(with_fake):.3f} ms",
+            f"vs {ns_to_ms(plain):.3f} ms with no fixture ({ns_to_ms(with_fake - plain):+.3f} ms)",
+        ),
     ]
     moto = _moto_start_stop(s.moto_reps)
     if moto is not None:
-        lines.append(row("orientation: moto", f"{ns_to_ms(moto):.3f} ms",
-                         f"mock_aws() start+stop, median of {s.moto_reps}"))
+        lines.append(
+            row("orientation: moto", f"{ns_to_ms(moto):.3f} ms", f"mock_aws() start+stop, median of {s.moto_reps}")
+        )
     return Result(2, "mhub_fake fixture set-up + tear-down", total <= 500_000, lines)
 
 
@@ -446,12 +479,19 @@ def bench_retries(s: Settings) -> Result:
         wall, base = median(throttled_ns), median(plain_ns)
         passed = passed and wall <= 20_000_000
         lines += [
-            row(f"{mode}: throttled x4", f"{ns_to_ms(wall):.3f} ms",
-                f"median of {len(throttled_ns)} calls; target <= 20.000 ms"),
-            row(f"{mode}: accepted at once", f"{ns_to_ms(base):.3f} ms",
-                f"baseline, same client under the fake; ratio {wall / base:.1f}x (5 attempts vs 1)"),
-            row(f"{mode}: backoff not slept", f"{median(delay_sums):.3f} s",
-                "median per call of sum(fake.retry_delays)"),
+            row(
+                f"{mode}: throttled x4",
+                f"{ns_to_ms(wall):.3f} ms",
+                f"median of {len(throttled_ns)} calls; target <= 20.000 ms",
+            ),
+            row(
+                f"{mode}: accepted at once",
+                f"{ns_to_ms(base):.3f} ms",
+                f"baseline, same client under the fake; ratio {wall / base:.1f}x (5 attempts vs 1)",
+            ),
+            row(
+                f"{mode}: backoff not slept", f"{median(delay_sums):.3f} s", "median per call of sum(fake.retry_delays)"
+            ),
         ]
     return Result(3, "Throttled 4 times, then accepted (legacy, standard, adaptive)", passed, lines)
 
@@ -503,14 +543,19 @@ def bench_startup(s: Settings) -> Result:
     diff = median(diffs)
     m_on, m_off = median(on), median(off)
     lines = [
-        row("plugin enabled", f"{ns_to_ms(m_on):.1f} ms",
-            f"median of {s.startup_runs} subprocess runs, one trivial test"),
+        row(
+            "plugin enabled",
+            f"{ns_to_ms(m_on):.1f} ms",
+            f"median of {s.startup_runs} subprocess runs, one trivial test",
+        ),
         row("baseline: -p no:migrationhub", f"{ns_to_ms(m_off):.1f} ms", ""),
-        row("extra start-up", f"{ns_to_ms(diff):+.1f} ms",
-            "median of paired differences; target <= +10.0 ms"),
-        row("ratio enabled/disabled", f"{m_on / m_off:.3f}",
+        row("extra start-up", f"{ns_to_ms(diff):+.1f} ms", "median of paired differences; target <= +10.0 ms"),
+        row(
+            "ratio enabled/disabled",
+            f"{m_on / m_off:.3f}",
             f"difference of medians {ns_to_ms(m_on - m_off):+.1f} ms, "
-            f"of best-of-{s.startup_runs} {ns_to_ms(min(on) - min(off)):+.1f} ms"),
+            f"of best-of-{s.startup_runs} {ns_to_ms(min(on) - min(off)):+.1f} ms",
+        ),
     ]
     q1, _, q3 = statistics.quantiles(diffs, n=4)
     if q3 - q1 > 20_000_000:
@@ -519,8 +564,7 @@ def bench_startup(s: Settings) -> Result:
             "(quartiles), wider than the target; rerun when the machine is idle"
         )
     if os.environ.get("PYTHONDONTWRITEBYTECODE"):
-        lines.append("note: PYTHONDONTWRITEBYTECODE is set, so the plugin's modules are "
-                     "compiled at every start")
+        lines.append("note: PYTHONDONTWRITEBYTECODE is set, so the plugin's modules are compiled at every start")
     return Result(4, "pytest start-up, plugin installed but unused", diff <= 10_000_000, lines)
 
 
@@ -548,10 +592,15 @@ def _stop_ns(open_connections: bool) -> float:
     if open_connections:
         held.append(socket.create_connection((server.host, server.port), timeout=10))
         kept = http.client.HTTPConnection(server.host, server.port, timeout=10)
-        kept.request("POST", "/", body=b"{}", headers={
-            "Content-Type": "application/x-amz-json-1.1",
-            "X-Amz-Target": "AWSMigrationHub.ListProgressUpdateStreams",
-        })
+        kept.request(
+            "POST",
+            "/",
+            body=b"{}",
+            headers={
+                "Content-Type": "application/x-amz-json-1.1",
+                "X-Amz-Target": "AWSMigrationHub.ListProgressUpdateStreams",
+            },
+        )
         kept.getresponse().read()
         held.append(kept)
     start = time.perf_counter_ns()
@@ -566,24 +615,26 @@ def bench_server(s: Settings) -> Result:
     # The server tests check what a silent client gets and that stop() closes open
     # connections; how long each takes is measured here, where a loaded machine
     # makes a slow figure instead of a failed test.
-    with pytest_migrationhub.MigrationHubServer(pytest_migrationhub.MigrationHubFake(),
-                                                timeout=SERVER_TIMEOUT) as server:
+    with pytest_migrationhub.MigrationHubServer(
+        pytest_migrationhub.MigrationHubFake(), timeout=SERVER_TIMEOUT
+    ) as server:
         answered = [_silent_client_answered(server) for _ in range(s.server_rounds)]
     _stop_ns(True), _stop_ns(False)  # warm-up
     idle, busy = paired(s.server_rounds, lambda: _stop_ns(False), lambda: _stop_ns(True))
     late, stop, stop_idle = median(answered), median(busy), median(idle)
     timeout_ns = SERVER_TIMEOUT * 1e9
     passed = late <= 3e9 and stop <= 1e9
-    return Result(5, "Server: a silent client's 408, stop() with open connections", passed, [
-        row("silent client closed", f"{ns_to_ms(late):.1f} ms",
-            f"median of {len(answered)}; target <= 3000 ms"),
-        row("baseline: its timeout", f"{ns_to_ms(timeout_ns):.1f} ms",
-            f"ratio {late / timeout_ns:.2f}x"),
-        row("stop(), 2 connections open", f"{ns_to_ms(stop):.1f} ms",
-            f"median of {len(busy)}; target <= 1000 ms"),
-        row("baseline: stop(), none open", f"{ns_to_ms(stop_idle):.1f} ms",
-            f"ratio {stop / stop_idle:.1f}x"),
-    ])
+    return Result(
+        5,
+        "Server: a silent client's 408, stop() with open connections",
+        passed,
+        [
+            row("silent client closed", f"{ns_to_ms(late):.1f} ms", f"median of {len(answered)}; target <= 3000 ms"),
+            row("baseline: its timeout", f"{ns_to_ms(timeout_ns):.1f} ms", f"ratio {late / timeout_ns:.2f}x"),
+            row("stop(), 2 connections open", f"{ns_to_ms(stop):.1f} ms", f"median of {len(busy)}; target <= 1000 ms"),
+            row("baseline: stop(), none open", f"{ns_to_ms(stop_idle):.1f} ms", f"ratio {stop / stop_idle:.1f}x"),
+        ],
+    )
 
 
 # --- main -------------------------------------------------------------------
@@ -600,8 +651,9 @@ BENCHES: dict[int, Callable[[Settings], Result]] = {
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer rounds (~15 s); noisier")
-    parser.add_argument("--only", default="1,2,3,4,5", metavar="N,N",
-                        help="comma-separated target numbers to run (default: all)")
+    parser.add_argument(
+        "--only", default="1,2,3,4,5", metavar="N,N", help="comma-separated target numbers to run (default: all)"
+    )
     args = parser.parse_args(argv)
     try:
         chosen = sorted({int(part) for part in args.only.split(",") if part.strip()})

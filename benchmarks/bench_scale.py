@@ -31,7 +31,7 @@ import sys
 import time
 import tracemalloc
 from datetime import datetime, timezone
-from typing import Any, List, Tuple
+from typing import Any
 
 import botocore
 
@@ -44,13 +44,12 @@ MEMORY_TARGET_MB = 30.0
 TARGET = "AWSMigrationHub.NotifyMigrationTaskState"
 HEADERS = {
     "Authorization": (
-        "AWS4-HMAC-SHA256 Credential=-/19700101/us-west-2/mgh/aws4_request, "
-        "SignedHeaders=host, Signature=unsigned"
+        "AWS4-HMAC-SHA256 Credential=-/19700101/us-west-2/mgh/aws4_request, SignedHeaders=host, Signature=unsigned"
     )
 }
 
 
-def build(tasks: int, updates: int) -> Tuple[MigrationHubFake, float]:
+def build(tasks: int, updates: int) -> tuple[MigrationHubFake, float]:
     """A fake holding ``tasks`` tasks of ``updates`` updates each; and the seconds it took."""
     now = datetime.now(timezone.utc).timestamp()
     started = time.perf_counter()
@@ -82,7 +81,7 @@ def build(tasks: int, updates: int) -> Tuple[MigrationHubFake, float]:
     return fake, time.perf_counter() - started
 
 
-def time_stale_tasks(fake: MigrationHubFake, rounds: int) -> List[float]:
+def time_stale_tasks(fake: MigrationHubFake, rounds: int) -> list[float]:
     fake.stale_tasks()  # warm-up
     times = []
     for _ in range(rounds):

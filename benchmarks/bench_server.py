@@ -30,7 +30,7 @@ import statistics
 import subprocess
 import sys
 import time
-from typing import Any, Dict, List, Tuple
+from typing import Any
 
 from pytest_migrationhub._fake import MigrationHubFake
 from pytest_migrationhub._server import MigrationHubServer
@@ -60,14 +60,14 @@ HEADERS = {
     "X-Amz-Date": "20240101T000000Z",
     "User-Agent": "bench_server",
 }
-CONSTANT: Tuple[int, Dict[str, str], bytes] = (
+CONSTANT: tuple[int, dict[str, str], bytes] = (
     200,
     {"x-amzn-RequestId": "00000000-0000-0000-0000-000000000000", "Content-Type": "application/x-amz-json-1.1"},
     b"{}",
 )
 
 
-def constant_answer(target: str, body: bytes, headers: Any) -> Tuple[int, Dict[str, str], bytes]:
+def constant_answer(target: str, body: bytes, headers: Any) -> tuple[int, dict[str, str], bytes]:
     return CONSTANT
 
 
@@ -110,7 +110,7 @@ print(json.dumps(rates))
 """
 
 
-def lifecycle_figures() -> Tuple[float, float]:
+def lifecycle_figures() -> tuple[float, float]:
     """Seconds ``stop()`` takes with an idle and a kept-alive connection open, and
     seconds until a silent client's 408 arrives (server timeout 0.3 s)."""
     server = MigrationHubServer(MigrationHubFake(), answer=constant_answer).start()
@@ -162,7 +162,9 @@ def main() -> int:
     try:
         done = subprocess.run(
             [sys.executable, "-c", CLIENT, json.dumps(config)],
-            capture_output=True, text=True, timeout=args.max_seconds + 60,
+            capture_output=True,
+            text=True,
+            timeout=args.max_seconds + 60,
         )
     finally:
         for server in servers.values():
@@ -170,7 +172,7 @@ def main() -> int:
     if done.returncode != 0:
         print(done.stdout + done.stderr, file=sys.stderr)
         return 1
-    rates: Dict[str, List[float]] = json.loads(done.stdout)
+    rates: dict[str, list[float]] = json.loads(done.stdout)
     if len(rates["fake"]) < rounds:
         print(f"note: stopped after {len(rates['fake'])} rounds (--max-seconds {args.max_seconds:g})")
 

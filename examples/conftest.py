@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from typing import List
 
 import pytest
 
@@ -19,7 +18,7 @@ os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
 
 
 @pytest.fixture
-def plan() -> List[Step]:
+def plan() -> list[Step]:
     """A three-disk server whose replication and cut-over succeed at once."""
     return replication_steps(3, replicate=lambda disk: None, cut_over=lambda: None)
 

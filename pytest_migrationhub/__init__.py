@@ -7,7 +7,7 @@ pay for them.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any
 
 from ._errors import MigrationHubAssertionError, MigrationHubFakeError
 from ._options import DEFAULT_HOME_REGION, DEFAULT_STREAM_DELETION_SECONDS
@@ -37,11 +37,11 @@ __all__ = [
 
 def mock_migrationhub(
     *,
-    home_region: Optional[str] = DEFAULT_HOME_REGION,
+    home_region: str | None = DEFAULT_HOME_REGION,
     assert_all_requests_valid: bool = True,
     assert_all_faults_fired: bool = True,
     stream_deletion_seconds: float = DEFAULT_STREAM_DELETION_SECONDS,
-) -> "MigrationHubFake":
+) -> MigrationHubFake:
     """Return a Migration Hub fake to use as a context manager (or with start()/stop()).
 
     Takes the same options as the ``mhub_fake`` marker::
@@ -60,7 +60,7 @@ def mock_migrationhub(
     )
 
 
-def schema(operation: str) -> "dict[str, Any]":
+def schema(operation: str) -> dict[str, Any]:
     """Return the JSON Schema the fake validates ``operation``'s request body with.
 
     ``operation`` is an API name (``"NotifyMigrationTaskState"``) or a boto3

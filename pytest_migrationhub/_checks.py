@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Any, Callable, Dict, Tuple
+from collections.abc import Callable
+from functools import cache
+from typing import Any
 
 from ._errors import MigrationHubFakeError
 from ._model import catalog
 from ._schema import compile_check
 
 
-def check_seed(method: str, operation: str, path: Tuple[str, ...], value: Any) -> None:
+def check_seed(method: str, operation: str, path: tuple[str, ...], value: Any) -> None:
     """Refuse a seeded value the real service would refuse as ``path`` of ``operation``."""
     __tracebackhide__ = True
     schema, check = _member_check(operation, path)
@@ -35,8 +36,8 @@ def check_name(method: str, member: str, value: Any) -> None:
     check_seed(method, "NotifyMigrationTaskState", (member,), value)
 
 
-@lru_cache(maxsize=None)
-def _member_check(operation: str, path: Tuple[str, ...]) -> Tuple[Dict[str, Any], Callable[[Any], bool]]:
+@cache
+def _member_check(operation: str, path: tuple[str, ...]) -> tuple[dict[str, Any], Callable[[Any], bool]]:
     """The schema of one request member and its compiled check."""
     schema = catalog().by_name[operation].schema
     for member in path:

@@ -14,9 +14,10 @@ import json
 import sys
 import traceback
 import typing
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, Optional, Tuple, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import parse_qs
 
 from ._errors import MigrationHubFakeError
@@ -37,13 +38,13 @@ _NONE = type(None)
 _TYPE_NAMES = {str: "a string", int: "an integer", _NONE: "null"}
 Handler = TypeVar("Handler", bound=Callable[..., Any])
 #: field -> (the JSON types it takes, whether it is required), in the handler's order
-Fields = Dict[str, Tuple[Tuple[type, ...], bool]]
+Fields = dict[str, tuple[tuple[type, ...], bool]]
 
 
 class ControlError(Exception):
     """A control API request that cannot be honoured: answered as JSON, never raised further."""
 
-    def __init__(self, status: int, code: str, message: str, headers: Optional[Dict[str, str]] = None):
+    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None):
         super().__init__(message)
         self.status = status
         self.code = code
@@ -88,7 +89,7 @@ def _check_fields(label: str, where: str, values: Mapping[str, Any], spec: Field
 
 
 #: (method, path after the prefix) -> the route, in the order declared
-ROUTES: Dict[Tuple[str, str], Route] = {}
+ROUTES: dict[tuple[str, str], Route] = {}
 
 
 def route(method: str, path: str) -> Callable[[Handler], Handler]:
@@ -121,17 +122,17 @@ _UPDATE_KEYS = (
 )
 
 
-def _moment(moment: Optional[datetime]) -> Tuple[Optional[str], Optional[float]]:
+def _moment(moment: datetime | None) -> tuple[str | None, float | None]:
     return (None, None) if moment is None else (moment.isoformat(), moment.timestamp())
 
 
-def _update_json(update: "Update") -> Dict[str, Any]:
+def _update_json(update: Update) -> dict[str, Any]:
     iso, epoch = _moment(update.update_date_time)
     values = (update.status, update.status_detail, update.progress_percent, iso, epoch, update.next_update_seconds)
     return dict(zip(_UPDATE_KEYS, values, strict=True))
 
 
-def task_json(task: "MigrationTask") -> Dict[str, Any]:
+def task_json(task: MigrationTask) -> dict[str, Any]:
     """A task as the control API answers it (the README shows one)."""
     from ._state import now
 
@@ -150,7 +151,7 @@ def task_json(task: "MigrationTask") -> Dict[str, Any]:
     }
 
 
-def _call_json(call: "Call") -> Dict[str, Any]:
+def _call_json(call: Call) -> dict[str, Any]:
     return {
         "operation": call.operation,
         "service": call.service,
@@ -162,7 +163,7 @@ def _call_json(call: "Call") -> Dict[str, Any]:
     }
 
 
-def _application_json(application: "Application") -> Dict[str, Any]:
+def _application_json(application: Application) -> dict[str, Any]:
     iso, epoch = _moment(application.last_updated_time)
     return {
         "application_id": application.application_id,
@@ -178,7 +179,7 @@ def _application_json(application: "Application") -> Dict[str, Any]:
 class ControlAPI:
     """The control API of one fake: one method per route, each taking the fields it reads."""
 
-    def __init__(self, fake: "MigrationHubFake") -> None:
+    def __init__(self, fake: MigrationHubFake) -> None:
         self.fake = fake
 
     @route("GET", "")
@@ -192,28 +193,28 @@ class ControlAPI:
         return {}
 
     @route("GET", "streams")
-    def get_streams(self, *, account: Optional[str] = None) -> Any:
+    def get_streams(self, *, account: str | None = None) -> Any:
         return {"streams": self.fake.account(account).streams}
 
     @route("POST", "streams")
-    def add_stream(self, *, name: str, account: Optional[str] = None) -> Any:
+    def add_stream(self, *, name: str, account: str | None = None) -> Any:
         self.fake.add_stream(name, account=account)
         return {}
 
     @route("GET", "tasks")
-    def get_tasks(self, *, stream: Optional[str] = None, account: Optional[str] = None) -> Any:
+    def get_tasks(self, *, stream: str | None = None, account: str | None = None) -> Any:
         return {"tasks": [task_json(t) for t in self.fake.tasks(stream, account=account)]}
 
     @route("POST", "tasks")
-    def add_task(self, *, stream: str, task: str, account: Optional[str] = None) -> Any:
+    def add_task(self, *, stream: str, task: str, account: str | None = None) -> Any:
         return task_json(self.fake.add_task(stream, task, account=account))
 
     @route("GET", "task")
-    def get_task(self, *, stream: str, task: str, account: Optional[str] = None) -> Any:
+    def get_task(self, *, stream: str, task: str, account: str | None = None) -> Any:
         return task_json(self.fake.task(stream, task, account=account))
 
     @route("GET", "stale-tasks")
-    def stale_tasks(self, *, account: Optional[str] = None) -> Any:
+    def stale_tasks(self, *, account: str | None = None) -> Any:
         stale = self.fake.stale_tasks(account=account)
         return {"stale_tasks": [{"stream": s, "task": t} for s, t in stale]}
 
@@ -222,11 +223,11 @@ class ControlAPI:
         return {"calls": [_call_json(c) for c in self.fake.calls]}
 
     @route("GET", "home-region")
-    def get_home_region(self, *, account: Optional[str] = None) -> Any:
+    def get_home_region(self, *, account: str | None = None) -> Any:
         return {"home_region": self.fake.account(account).home_region}
 
     @route("PUT", "home-region")
-    def set_home_region(self, *, home_region: Optional[str], account: Optional[str] = None) -> Any:
+    def set_home_region(self, *, home_region: str | None, account: str | None = None) -> Any:
         view = self.fake.account(account)
         view.home_region = home_region
         return {"home_region": view.home_region}
@@ -237,9 +238,9 @@ class ControlAPI:
         *,
         operation: str,
         error_code: str,
-        times: Optional[int] = 1,
-        message: Optional[str] = None,
-        retry_after_seconds: Optional[int] = None,
+        times: int | None = 1,
+        message: str | None = None,
+        retry_after_seconds: int | None = None,
     ) -> Any:
         self.fake.fail(operation, error_code, times=times, message=message, retry_after_seconds=retry_after_seconds)
         return {}
@@ -264,20 +265,20 @@ class ControlAPI:
         return {"accounts": self.fake.accounts}
 
     @route("POST", "accounts")
-    def add_account(self, *, account: str, access_key_id: Optional[str] = None) -> Any:
+    def add_account(self, *, account: str, access_key_id: str | None = None) -> Any:
         self.fake.add_account(account, access_key_id=access_key_id)
         return {}
 
     @route("GET", "applications")
-    def get_applications(self, *, account: Optional[str] = None) -> Any:
+    def get_applications(self, *, account: str | None = None) -> Any:
         return {"applications": [_application_json(a) for a in self.fake.applications(account=account)]}
 
     @route("POST", "applications")
-    def add_application(self, *, application_id: str, status: Optional[str] = None, account: Optional[str] = None) -> Any:
+    def add_application(self, *, application_id: str, status: str | None = None, account: str | None = None) -> Any:
         return _application_json(self.fake.add_application(application_id, status=status, account=account))
 
     @route("POST", "discovered-resources")
-    def add_discovered_resource(self, *, configuration_id: str, account: Optional[str] = None) -> Any:
+    def add_discovered_resource(self, *, configuration_id: str, account: str | None = None) -> Any:
         self.fake.add_discovered_resource(configuration_id, account=account)
         return {}
 
@@ -287,7 +288,7 @@ class ControlAPI:
 
     # --- answering a request ------------------------------------------------------------
 
-    def answer(self, method: str, path: str, query: str, content_type: Optional[str], body: bytes) -> Response:
+    def answer(self, method: str, path: str, query: str, content_type: str | None, body: bytes) -> Response:
         """Answer ``method /mhub-api/path?query``: JSON, also for every refusal and every bug."""
         label = f"{method} {CONTROL_PREFIX}{path.rstrip('/')}"
         headers = {"Content-Type": CONTROL_JSON}
@@ -321,7 +322,7 @@ class ControlAPI:
             return 500, headers, error_body("InternalFailure", message)
 
 
-def _media_type(content_type: Optional[str]) -> Optional[str]:
+def _media_type(content_type: str | None) -> str | None:
     return None if content_type is None else content_type.split(";", 1)[0].strip().lower()
 
 
@@ -330,7 +331,7 @@ def _find(method: str, path: str) -> Route:
     if found is not None:
         return found
     label = f"{method} {CONTROL_PREFIX}{path}"
-    allowed: List[str] = sorted(m for (m, p) in ROUTES if p == path)
+    allowed: list[str] = sorted(m for (m, p) in ROUTES if p == path)
     if allowed:
         raise ControlError(
             405,
@@ -341,7 +342,7 @@ def _find(method: str, path: str) -> Route:
     raise ControlError(404, "NotFoundException", f"no control API route {label}; GET {CONTROL_PREFIX} lists them")
 
 
-def _query(label: str, query: str) -> Dict[str, str]:
+def _query(label: str, query: str) -> dict[str, str]:
     parsed = parse_qs(query, keep_blank_values=True, strict_parsing=False)
     repeated = sorted(k for k, v in parsed.items() if len(v) > 1)
     if repeated:
@@ -349,7 +350,7 @@ def _query(label: str, query: str) -> Dict[str, str]:
     return {k: v[0] for k, v in parsed.items()}
 
 
-def _json_body(label: str, body: bytes) -> Dict[str, Any]:
+def _json_body(label: str, body: bytes) -> dict[str, Any]:
     if not body.strip():
         return {}
     try:

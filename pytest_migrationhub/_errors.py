@@ -14,7 +14,8 @@ marker (see :data:`OPT_OUT`).
 
 from __future__ import annotations
 
-from typing import Any, List, Mapping, Optional, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 
 class ServiceError(Exception):
@@ -47,8 +48,8 @@ class MigrationHubAssertionError(AssertionError):
         self, message: str, *, unfired_faults: Sequence[str] = (), malformed_requests: Sequence[str] = ()
     ) -> None:
         super().__init__(message)
-        self.unfired_faults: List[str] = list(unfired_faults)
-        self.malformed_requests: List[str] = list(malformed_requests)
+        self.unfired_faults: list[str] = list(unfired_faults)
+        self.malformed_requests: list[str] = list(malformed_requests)
 
 
 #: how to opt out of each teardown check, as said outside pytest; the plugin says it with its marker
@@ -58,7 +59,7 @@ OPT_OUT = {
 }
 
 
-def unfired_message(faults: Sequence[str], opt_out: Optional[Mapping[str, str]] = None) -> str:
+def unfired_message(faults: Sequence[str], opt_out: Mapping[str, str] | None = None) -> str:
     lines = [f"mhub_fake: {count(len(faults), 'queued fault')} never fired:"]
     lines += [f"  - {fault}" for fault in faults]
     advice = (opt_out or OPT_OUT)["assert_all_faults_fired"]
@@ -66,7 +67,7 @@ def unfired_message(faults: Sequence[str], opt_out: Optional[Mapping[str, str]] 
     return "\n".join(lines)
 
 
-def malformed_message(messages: Sequence[str], opt_out: Optional[Mapping[str, str]] = None) -> str:
+def malformed_message(messages: Sequence[str], opt_out: Mapping[str, str] | None = None) -> str:
     lines = [
         f"mhub_fake: the fake answered {count(len(messages), 'malformed request')} with "
         f"InvalidInputException, and {'its error' if len(messages) == 1 else 'their errors'} "

@@ -10,8 +10,8 @@ the fake's state, a ``_store.Store``.
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from types import TracebackType
-from typing import List, Mapping, Optional, Tuple, Type
 
 from . import _hook
 from ._checks import check_name, check_seed
@@ -38,7 +38,7 @@ class AccountView:
 
     __slots__ = ("_lock", "_account")
 
-    def __init__(self, lock: "threading.RLock", account: Account) -> None:
+    def __init__(self, lock: threading.RLock, account: Account) -> None:
         self._lock = lock
         self._account = account
 
@@ -47,13 +47,13 @@ class AccountView:
         return self._account.account_id
 
     @property
-    def home_region(self) -> Optional[str]:
+    def home_region(self) -> str | None:
         """The account's home region; ``None`` when not set. Assign to move or unset it."""
         with self._lock:
             return self._account.home_region
 
     @home_region.setter
-    def home_region(self, region: Optional[str]) -> None:
+    def home_region(self, region: str | None) -> None:
         __tracebackhide__ = True
         check_home_region(region)
         with self._lock:
@@ -63,7 +63,7 @@ class AccountView:
                 self._account.set_home_region(region)
 
     @property
-    def streams(self) -> List[str]:
+    def streams(self) -> list[str]:
         """The account's progress update streams, in creation order (those being deleted included)."""
         with self._lock:
             return [s.name for s in self._account.live_streams()]
@@ -89,7 +89,7 @@ class MigrationHubFake:
     def __init__(
         self,
         *,
-        home_region: Optional[str] = DEFAULT_HOME_REGION,
+        home_region: str | None = DEFAULT_HOME_REGION,
         assert_all_requests_valid: bool = True,
         assert_all_faults_fired: bool = True,
         stream_deletion_seconds: float = DEFAULT_STREAM_DELETION_SECONDS,
@@ -140,7 +140,7 @@ class MigrationHubFake:
 
     # --- lifecycle --------------------------------------------------------
 
-    def start(self) -> "MigrationHubFake":
+    def start(self) -> MigrationHubFake:
         """Route Migration Hub requests of every botocore client to this fake."""
         _hook.activate(self, self._store.record_delay)
         return self
@@ -149,11 +149,11 @@ class MigrationHubFake:
         """Stop answering; clients behave as without the fake again."""
         _hook.deactivate(self)
 
-    def __enter__(self) -> "MigrationHubFake":
+    def __enter__(self) -> MigrationHubFake:
         return self.start()
 
     def __exit__(
-        self, exc_type: Optional[Type[BaseException]], exc: Optional[BaseException], tb: Optional[TracebackType]
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.stop()
         if exc_type is None:
@@ -161,7 +161,7 @@ class MigrationHubFake:
 
     # --- the teardown checks ------------------------------------------------
 
-    def verify(self, raised: Optional[BaseException] = None, *, opt_out: Optional[Mapping[str, str]] = None) -> None:
+    def verify(self, raised: BaseException | None = None, *, opt_out: Mapping[str, str] | None = None) -> None:
         """Fail if the code under test left something unexplained.
 
         Raises :class:`MigrationHubAssertionError` listing the faults that
@@ -181,19 +181,19 @@ class MigrationHubFake:
             )
 
     def unexplained(
-        self, raised: Optional[BaseException] = None, *, opt_out: Optional[Mapping[str, str]] = None
-    ) -> List[str]:
+        self, raised: BaseException | None = None, *, opt_out: Mapping[str, str] | None = None
+    ) -> list[str]:
         """The teardown messages :meth:`verify` would raise, one per kind of problem."""
         return _messages(*self._unexplained(raised), opt_out)
 
-    def _unexplained(self, raised: Optional[BaseException]) -> Tuple[List[str], List[str]]:
+    def _unexplained(self, raised: BaseException | None) -> tuple[list[str], list[str]]:
         """The unfired faults and the malformed requests the enabled checks report."""
         unfired, malformed = _leftovers(self._store, raised)
         return (unfired if self.assert_all_faults_fired else [], malformed if self.assert_all_requests_valid else [])
 
     # --- accounts and seeding ------------------------------------------------------
 
-    def add_account(self, account_id: str, *, access_key_id: Optional[str] = None) -> None:
+    def add_account(self, account_id: str, *, access_key_id: str | None = None) -> None:
         """Make requests signed with ``access_key_id`` act as account ``account_id``.
 
         Without this, a request is made as the default account, unless its
@@ -205,30 +205,30 @@ class MigrationHubFake:
                 self._store.key_accounts[access_key_id] = account_id
 
     @property
-    def accounts(self) -> List[str]:
+    def accounts(self) -> list[str]:
         """The IDs of the accounts the fake has state for."""
         with self._store.lock:
             return list(self._store.accounts)
 
-    def account(self, account_id: Optional[str] = None) -> AccountView:
+    def account(self, account_id: str | None = None) -> AccountView:
         """An account's ``home_region`` (read and assign) and ``streams``; the default account without one."""
         with self._store.lock:
             return AccountView(self._store.lock, self._store.account(account_id))
 
-    def add_stream(self, name: str, *, account: Optional[str] = None) -> Stream:
+    def add_stream(self, name: str, *, account: str | None = None) -> Stream:
         """Create a progress update stream, as CreateProgressUpdateStream would; returns the stream."""
         check_name("add_stream", "ProgressUpdateStream", name)
         with self._store.lock:
             return self._store.account(account).add_stream(name)
 
-    def add_task(self, stream: str, task: str, *, account: Optional[str] = None) -> MigrationTask:
+    def add_task(self, stream: str, task: str, *, account: str | None = None) -> MigrationTask:
         """Import a migration task, creating its stream if needed; returns the task."""
         check_name("add_task", "ProgressUpdateStream", stream)
         check_name("add_task", "MigrationTaskName", task)
         with self._store.lock:
             return self._store.account(account).add_stream(stream).add_task(task)
 
-    def add_discovered_resource(self, configuration_id: str, *, account: Optional[str] = None) -> None:
+    def add_discovered_resource(self, configuration_id: str, *, account: str | None = None) -> None:
         """Make a configuration item known to Application Discovery Service.
 
         AssociateDiscoveredResource refuses a ConfigurationId the account's
@@ -240,7 +240,7 @@ class MigrationHubFake:
             self._store.account(account).discovered[configuration_id] = {"ConfigurationId": configuration_id}
 
     def add_application(
-        self, application_id: str, *, status: Optional[str] = None, account: Optional[str] = None
+        self, application_id: str, *, status: str | None = None, account: str | None = None
     ) -> Application:
         """Make an application known to Application Discovery Service, optionally with a state.
 
@@ -258,50 +258,50 @@ class MigrationHubFake:
             return application
 
     @property
-    def home_region(self) -> Optional[str]:
+    def home_region(self) -> str | None:
         """The default account's home region; ``None`` when not set. Assign to move or unset it."""
         return self.account().home_region
 
     @home_region.setter
-    def home_region(self, region: Optional[str]) -> None:
+    def home_region(self, region: str | None) -> None:
         __tracebackhide__ = True
         self.account().home_region = region
 
     # --- inspection -----------------------------------------------------------
 
     @property
-    def streams(self) -> List[str]:
+    def streams(self) -> list[str]:
         """The default account's progress update streams, in creation order (those being deleted included)."""
         return self.account().streams
 
-    def tasks(self, stream: Optional[str] = None, *, account: Optional[str] = None) -> List[MigrationTask]:
+    def tasks(self, stream: str | None = None, *, account: str | None = None) -> list[MigrationTask]:
         """Every migration task of an account, or those of one stream, in import order."""
         with self._store.lock:
             record = self._store.account(account)
             streams = record.live_streams() if stream is None else [_stream_or_fail(record, stream)]
             return [task for s in streams for task in s.tasks.values()]
 
-    def task(self, stream: str, task: str, *, account: Optional[str] = None) -> MigrationTask:
+    def task(self, stream: str, task: str, *, account: str | None = None) -> MigrationTask:
         """The migration task ``task`` of progress update stream ``stream``."""
         with self._store.lock:
             record = self._store.account(account)
             return _task_or_fail(record, stream, task)
 
-    def progress(self, stream: str, task: str, *, account: Optional[str] = None) -> List[Optional[int]]:
+    def progress(self, stream: str, task: str, *, account: str | None = None) -> list[int | None]:
         """The ProgressPercent of each accepted update (``None`` where it was left out)."""
         return [u.progress_percent for u in self.task(stream, task, account=account).updates]
 
-    def statuses(self, stream: str, task: str, *, account: Optional[str] = None) -> List[str]:
+    def statuses(self, stream: str, task: str, *, account: str | None = None) -> list[str]:
         """The Status of each accepted update."""
         return [u.status for u in self.task(stream, task, account=account).updates]
 
-    def stale_tasks(self, *, account: Optional[str] = None) -> List[Tuple[str, str]]:
+    def stale_tasks(self, *, account: str | None = None) -> list[tuple[str, str]]:
         """``(stream, task)`` of every task whose promised next update is overdue now."""
         moment = now()
         with self._store.lock:
             return stale_tasks(self._store.account(account).live_streams(), moment)
 
-    def application(self, application_id: str, *, account: Optional[str] = None) -> Application:
+    def application(self, application_id: str, *, account: str | None = None) -> Application:
         """An application known to Application Discovery Service, with its reported state."""
         with self._store.lock:
             record = self._store.account(account)
@@ -314,19 +314,19 @@ class MigrationHubFake:
                 )
             return found
 
-    def applications(self, *, account: Optional[str] = None) -> List[Application]:
+    def applications(self, *, account: str | None = None) -> list[Application]:
         """Every application of an account, in the order they were added."""
         with self._store.lock:
             return list(self._store.account(account).applications.values())
 
     @property
-    def calls(self) -> List[Call]:
+    def calls(self) -> list[Call]:
         """Every request the fake answered, in order."""
         with self._store.lock:
             return list(self._store.calls)
 
     @property
-    def retry_delays(self) -> List[float]:
+    def retry_delays(self) -> list[float]:
         """The backoff botocore chose between attempts, in seconds; none of it was slept."""
         with self._store.lock:
             return list(self._store.retry_delays)
@@ -338,9 +338,9 @@ class MigrationHubFake:
         operation: str,
         error_code: str,
         *,
-        times: Optional[int] = 1,
-        message: Optional[str] = None,
-        retry_after_seconds: Optional[int] = None,
+        times: int | None = 1,
+        message: str | None = None,
+        retry_after_seconds: int | None = None,
     ) -> None:
         """Answer the next ``times`` calls of ``operation`` with ``error_code``.
 
@@ -370,9 +370,7 @@ class MigrationHubFake:
             self._store.denied.discard(op.name)
 
 
-def _fault(
-    operation: str, error_code: str, times: Optional[int], message: Optional[str], retry_after: Optional[int]
-) -> Fault:
+def _fault(operation: str, error_code: str, times: int | None, message: str | None, retry_after: int | None) -> Fault:
     """The fault ``fail()`` queues, once its arguments are checked."""
     op = _operation("fail", operation)
     if error_code not in op.errors:
@@ -423,7 +421,7 @@ def _operation(method: str, operation: str) -> Operation:
     return found
 
 
-def _leftovers(store: Store, raised: Optional[BaseException]) -> Tuple[List[str], List[str]]:
+def _leftovers(store: Store, raised: BaseException | None) -> tuple[list[str], list[str]]:
     """The faults that never fired and the malformed requests whose error did not end the test."""
     with store.lock:
         unfired = [f.describe() for f in store.faults if f.unfired]
@@ -434,7 +432,7 @@ def _leftovers(store: Store, raised: Optional[BaseException]) -> Tuple[List[str]
     return unfired, malformed
 
 
-def _messages(unfired: List[str], malformed: List[str], opt_out: Optional[Mapping[str, str]]) -> List[str]:
+def _messages(unfired: list[str], malformed: list[str], opt_out: Mapping[str, str] | None) -> list[str]:
     problems = []
     if unfired:
         problems.append(unfired_message(unfired, opt_out))
@@ -443,7 +441,7 @@ def _messages(unfired: List[str], malformed: List[str], opt_out: Optional[Mappin
     return problems
 
 
-def _error_message(raised: Optional[BaseException]) -> Optional[str]:
+def _error_message(raised: BaseException | None) -> str | None:
     """The AWS error message of a botocore ``ClientError``, else ``None``."""
     response = getattr(raised, "response", None)
     if isinstance(response, dict):

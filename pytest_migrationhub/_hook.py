@@ -33,7 +33,8 @@ from __future__ import annotations
 import importlib
 import os
 import threading
-from typing import TYPE_CHECKING, Any, Callable, List, Optional, Tuple
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from ._errors import MigrationHubFakeError
 from ._patching import Patch, Read, apply, moved, owner_of, undo_all
@@ -44,9 +45,9 @@ if TYPE_CHECKING:
 
 #: guards activation and the registration of the answer on a client
 lock = threading.RLock()
-_active: Optional["MigrationHubFake"] = None
+_active: MigrationHubFake | None = None
 #: where the active fake keeps the retry backoff it saves the caller from sleeping
-_record_delay: Optional[Callable[[float], None]] = None
+_record_delay: Callable[[float], None] | None = None
 #: bumped at every activation; retry state last reset in an older epoch is reset again
 _epoch = 0
 #: the events the fake answers on: ``before-send.<hyphenized service id>``
@@ -55,15 +56,15 @@ _BEFORE_SEND = ("before-send.migration-hub", "before-send.migrationhub-config")
 _MARK = "_mhub_answers"
 _local = threading.local()
 #: the value AWS_EC2_METADATA_DISABLED had before activation (None: unset)
-_saved_imds: Optional[str] = None
+_saved_imds: str | None = None
 _IMDS = "AWS_EC2_METADATA_DISABLED"
 
 
-def active() -> Optional["MigrationHubFake"]:
+def active() -> MigrationHubFake | None:
     return _active
 
 
-def activate(fake: "MigrationHubFake", record_delay: Callable[[float], None]) -> None:
+def activate(fake: MigrationHubFake, record_delay: Callable[[float], None]) -> None:
     """Answer Migration Hub requests with ``fake``; ``record_delay`` keeps each retry backoff not slept."""
     global _active, _epoch, _saved_imds, _record_delay
     from . import _hook_aio
@@ -91,7 +92,7 @@ def activate(fake: "MigrationHubFake", record_delay: Callable[[float], None]) ->
         os.environ[_IMDS] = "true"
 
 
-def deactivate(fake: "MigrationHubFake") -> None:
+def deactivate(fake: MigrationHubFake) -> None:
     global _active
     from . import _hook_aio
 
@@ -118,7 +119,7 @@ def _apply_botocore() -> None:
             raise
 
 
-def missing_internals() -> List[str]:
+def missing_internals() -> list[str]:
     """What the installed botocore lacks of the private attributes the fake relies on, one message each."""
     import botocore
     from botocore.retries import quota, standard
@@ -336,52 +337,78 @@ _BOTOCORE_OLDEST = "1.12.0 or earlier"
 _RETRY_MODES = "1.15.0 (the standard and adaptive retry modes)"
 
 #: everything the fake replaces in botocore while it is active
-PATCHES: Tuple[Patch, ...] = (
+PATCHES: tuple[Patch, ...] = (
     Patch(
-        "botocore.signers", "RequestSigner", "sign", _BOTOCORE_OLDEST,
+        "botocore.signers",
+        "RequestSigner",
+        "sign",
+        _BOTOCORE_OLDEST,
         "a Migration Hub request is not signed; the fake registers its answer on the client",
         _wrap_sign,
     ),
     Patch(
-        "botocore.endpoint", "Endpoint", "_send", _BOTOCORE_OLDEST,
+        "botocore.endpoint",
+        "Endpoint",
+        "_send",
+        _BOTOCORE_OLDEST,
         "the transport: a Migration Hub request that reaches it anyway is answered there",
         _wrap_send,
     ),
     Patch(
-        "botocore.endpoint", "Endpoint", "_needs_retry", _BOTOCORE_OLDEST,
+        "botocore.endpoint",
+        "Endpoint",
+        "_needs_retry",
+        _BOTOCORE_OLDEST,
         "marks the retry decision, so that the backoff that follows is recorded instead of slept",
         _wrap_needs_retry,
     ),
     Patch(
-        "botocore.endpoint", "", "time", _BOTOCORE_OLDEST,
+        "botocore.endpoint",
+        "",
+        "time",
+        _BOTOCORE_OLDEST,
         "botocore sleeps the retry backoff with this module's time.sleep",
         _EndpointTime,
     ),
     Patch(
-        "botocore.retries.standard", "RetryQuotaChecker", "acquire_retry_quota", _RETRY_MODES,
+        "botocore.retries.standard",
+        "RetryQuotaChecker",
+        "acquire_retry_quota",
+        _RETRY_MODES,
         "every fake starts a client's retry quota afresh, so one test's throttling never spends the next's",
         _wrap_acquire_retry_quota,
     ),
     Patch(
-        "botocore.retries.bucket", "TokenBucket", "acquire", _RETRY_MODES,
+        "botocore.retries.bucket",
+        "TokenBucket",
+        "acquire",
+        _RETRY_MODES,
         "the adaptive mode's token bucket never blocks on a request the fake answers",
         _wrap_bucket_acquire,
     ),
 )
 
 #: private attributes the replacements read
-READS: Tuple[Read, ...] = (
+READS: tuple[Read, ...] = (
     Read(
-        "botocore.signers", "RequestSigner", ("_service_id", "_region_name", "_credentials", "_event_emitter"),
-        _BOTOCORE_OLDEST, "which service a request is for, its region, its access key id, its client's events",
+        "botocore.signers",
+        "RequestSigner",
+        ("_service_id", "_region_name", "_credentials", "_event_emitter"),
+        _BOTOCORE_OLDEST,
+        "which service a request is for, its region, its access key id, its client's events",
     ),
     Read(
-        "botocore.retries.standard", "RetryQuotaChecker", ("_quota",), _RETRY_MODES,
+        "botocore.retries.standard",
+        "RetryQuotaChecker",
+        ("_quota",),
+        _RETRY_MODES,
         "the retry quota a fake starts afresh",
     ),
     Read(
-        "botocore.retries.quota", "RetryQuota", ("_available_capacity", "_max_capacity"), _RETRY_MODES,
+        "botocore.retries.quota",
+        "RetryQuota",
+        ("_available_capacity", "_max_capacity"),
+        _RETRY_MODES,
         "refilling the retry quota",
     ),
 )
-

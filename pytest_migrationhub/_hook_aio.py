@@ -12,7 +12,8 @@ from __future__ import annotations
 import contextvars
 import importlib.util
 import sys
-from typing import TYPE_CHECKING, Any, Dict, Optional, Sequence, Tuple
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from ._hook import active, answerer, lock, record_sleep, retrying_fake, take_over_signing, wait_is_virtual
 from ._patching import Patch, apply
@@ -22,12 +23,8 @@ if TYPE_CHECKING:
 
 #: the async counterparts of the sync hook's thread-local ``serving`` and
 #: ``retrying``: a coroutine's state follows its task, not its thread
-_serving: "contextvars.ContextVar[Optional[MigrationHubFake]]" = contextvars.ContextVar(
-    "mhub_aio_serving", default=None
-)
-_retrying: "contextvars.ContextVar[Optional[MigrationHubFake]]" = contextvars.ContextVar(
-    "mhub_aio_retrying", default=None
-)
+_serving: contextvars.ContextVar[MigrationHubFake | None] = contextvars.ContextVar("mhub_aio_serving", default=None)
+_retrying: contextvars.ContextVar[MigrationHubFake | None] = contextvars.ContextVar("mhub_aio_retrying", default=None)
 
 
 class _AioRawBody:
@@ -49,7 +46,9 @@ def _wrap_aio_sign(original: Any) -> Any:
 
     answer = answerer(AioAWSResponse, _AioRawBody)
 
-    async def sign(self: Any, operation_name: str, request: Any, region_name: Any = None, *args: Any, **kwargs: Any) -> Any:
+    async def sign(
+        self: Any, operation_name: str, request: Any, region_name: Any = None, *args: Any, **kwargs: Any
+    ) -> Any:
         fake = take_over_signing(self, request, region_name, answer)
         if fake is not None or _serving.get() is not None:
             _serving.set(fake)
@@ -119,30 +118,41 @@ def _wrap_aio_bucket_acquire(original: Any) -> Any:
 _AIO_OLDEST = "aiobotocore 2.5"
 
 #: everything the fake replaces in aiobotocore while it is active (once aiobotocore is imported)
-AIO_PATCHES: Tuple[Patch, ...] = (
+AIO_PATCHES: tuple[Patch, ...] = (
     Patch("aiobotocore.signers", "AioRequestSigner", "sign", _AIO_OLDEST, "as botocore's", _wrap_aio_sign),
+    Patch("aiobotocore.endpoint", "AioEndpoint", "_needs_retry", _AIO_OLDEST, "as botocore's", _wrap_aio_needs_retry),
     Patch(
-        "aiobotocore.endpoint", "AioEndpoint", "_needs_retry", _AIO_OLDEST, "as botocore's", _wrap_aio_needs_retry
+        "aiobotocore.endpoint",
+        "",
+        "asyncio",
+        _AIO_OLDEST,
+        "aiobotocore sleeps the retry backoff with this module's asyncio.sleep",
+        _AioEndpointAsyncio,
     ),
     Patch(
-        "aiobotocore.endpoint", "", "asyncio", _AIO_OLDEST,
-        "aiobotocore sleeps the retry backoff with this module's asyncio.sleep", _AioEndpointAsyncio,
+        "aiobotocore.endpoint",
+        "AnyioEndpoint",
+        "_sleep",
+        "aiobotocore's httpx backend",
+        "that backend sleeps the retry backoff with anyio",
+        _wrap_anyio_sleep,
+        optional=True,
     ),
     Patch(
-        "aiobotocore.endpoint", "AnyioEndpoint", "_sleep", "aiobotocore's httpx backend",
-        "that backend sleeps the retry backoff with anyio", _wrap_anyio_sleep, optional=True,
-    ),
-    Patch(
-        "aiobotocore.retries.bucket", "AsyncTokenBucket", "acquire", _AIO_OLDEST, "as botocore's",
+        "aiobotocore.retries.bucket",
+        "AsyncTokenBucket",
+        "acquire",
+        _AIO_OLDEST,
+        "as botocore's",
         _wrap_aio_bucket_acquire,
     ),
 )
-_AIO_MODULES: Dict[str, Tuple[Patch, ...]] = {
+_AIO_MODULES: dict[str, tuple[Patch, ...]] = {
     name: tuple(patch for patch in AIO_PATCHES if patch.module == name)
     for name in dict.fromkeys(patch.module for patch in AIO_PATCHES)
 }
 #: None: not looked for yet
-_aio_installed: Optional[bool] = None
+_aio_installed: bool | None = None
 
 
 def _apply_aio(name: str, module: Any) -> None:
@@ -173,7 +183,7 @@ class _AioFinder:
     """Patches aiobotocore's modules as they are imported while a fake is active, and finds nothing itself."""
 
     @classmethod
-    def find_spec(cls, fullname: str, path: Optional[Sequence[str]] = None, target: Any = None) -> Any:
+    def find_spec(cls, fullname: str, path: Sequence[str] | None = None, target: Any = None) -> Any:
         if fullname not in _AIO_MODULES or active() is None:
             return None
         for finder in sys.meta_path:

@@ -9,7 +9,7 @@ Clients (curl, the AWS CLI, the SDKs) send neither.
 from __future__ import annotations
 
 import ipaddress
-from typing import Dict, FrozenSet, Iterable, List, Optional, Tuple
+from collections.abc import Iterable
 
 from ._errors import MigrationHubFakeError
 
@@ -44,7 +44,7 @@ def host_name(value: str) -> str:
         return name
 
 
-def loopback_warning(host: str) -> Optional[str]:
+def loopback_warning(host: str) -> str | None:
     """The warning to print when binding to ``host``, or ``None`` for a loopback address."""
     if is_loopback(host):
         return None
@@ -54,7 +54,7 @@ def loopback_warning(host: str) -> Optional[str]:
     )
 
 
-def allowed_host_names(allowed_hosts: Iterable[str]) -> Tuple[str, ...]:
+def allowed_host_names(allowed_hosts: Iterable[str]) -> tuple[str, ...]:
     """``allowed_hosts`` as host names, or a :class:`MigrationHubFakeError` saying what they should be."""
     hosts = allowed_hosts if isinstance(allowed_hosts, str) else list(allowed_hosts)
     if isinstance(hosts, str) or not all(
@@ -70,13 +70,13 @@ def allowed_host_names(allowed_hosts: Iterable[str]) -> Tuple[str, ...]:
 class HostCheck:
     """The ``Host`` names one bound server answers: loopback ones, the bound address, the allowed."""
 
-    def __init__(self, allowed: Tuple[str, ...], bound: str) -> None:
+    def __init__(self, allowed: tuple[str, ...], bound: str) -> None:
         bound = host_name(bound)
         wildcard = bound in ("0.0.0.0", "::")
-        self.accepted: FrozenSet[str] = frozenset(allowed) | (
+        self.accepted: frozenset[str] = frozenset(allowed) | (
             frozenset() if wildcard or is_loopback(bound) else {bound}
         )
-        self._verdicts: Dict[str, bool] = {}
+        self._verdicts: dict[str, bool] = {}
 
     def accepts(self, value: str) -> bool:
         """Whether a request with ``Host: value`` is answered (any port)."""
@@ -93,7 +93,7 @@ class HostCheck:
         extra = sorted(self.accepted)
         return f"{LOOPBACK_NAMES}, {', '.join(extra)}" if extra else LOOPBACK_NAMES
 
-    def refusal(self, method: str, path: str, hosts: List[str], origin: Optional[str]) -> Optional[str]:
+    def refusal(self, method: str, path: str, hosts: list[str], origin: str | None) -> str | None:
         """Why a request with these ``Host`` headers and ``Origin`` is refused (403), or ``None``."""
         for host in hosts:
             if not self.accepts(host):

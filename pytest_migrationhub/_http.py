@@ -16,7 +16,8 @@ import re
 import socket
 import socketserver
 import sys
-from typing import Any, Dict, List, Mapping, Optional, Protocol, Tuple
+from collections.abc import Mapping
+from typing import Any, Protocol
 
 from ._version import __version__
 from ._wire import error_body, json_headers
@@ -63,9 +64,7 @@ class Listener(http.server.HTTPServer):
     request_queue_size = 128
     allow_reuse_address = True
 
-    def __init__(
-        self, address: Tuple[str, int], family: int, owner: Limits, handler: "type[HTTPHandler]"
-    ) -> None:
+    def __init__(self, address: tuple[str, int], family: int, owner: Limits, handler: type[HTTPHandler]) -> None:
         self.address_family = family
         self.owner = owner
         super().__init__(address, handler)
@@ -122,7 +121,7 @@ class HTTPHandler(http.server.BaseHTTPRequestHandler):
                 return
             self.route()
             self.requests_served += 1
-        except socket.timeout:
+        except TimeoutError:
             self.close_connection = True
             if self.requests_served == 0 or self.raw_requestline:
                 # A client that connected and sent nothing, or stopped mid-request.
@@ -130,8 +129,7 @@ class HTTPHandler(http.server.BaseHTTPRequestHandler):
                 # as pooled clients expect.)
                 self.send_error(
                     408,
-                    f"no complete request within {self.server.owner.timeout:g} seconds; "
-                    "closing the connection",
+                    f"no complete request within {self.server.owner.timeout:g} seconds; closing the connection",
                 )
 
     def handle(self) -> None:
@@ -165,11 +163,11 @@ class HTTPHandler(http.server.BaseHTTPRequestHandler):
             self._log_answer(status, body)
         self.wfile.write(head if self.command == "HEAD" else head + body)
 
-    def aws_error(self, status: int, code: str, message: str, extra: Optional[Dict[str, str]] = None) -> None:
+    def aws_error(self, status: int, code: str, message: str, extra: dict[str, str] | None = None) -> None:
         """Answer with an AWS JSON error: ``{"__type": code, "Message": message}``."""
         self.respond(status, {**json_headers(), **(extra or {})}, error_body(code, message))
 
-    def send_error(self, code: int, message: Optional[str] = None, explain: Optional[str] = None) -> None:
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         # Called by http.server for requests it cannot parse: answer in AWS's shape,
         # and close, since where the next request starts is unknown.
         self.close_connection = True
@@ -201,7 +199,7 @@ class HTTPHandler(http.server.BaseHTTPRequestHandler):
 
     # Request bodies --------------------------------------------------------------
 
-    def _declared_length(self) -> Optional[int]:
+    def _declared_length(self) -> int | None:
         values = self.headers.get_all("Content-Length") or []
         if not values:
             return None
@@ -221,7 +219,7 @@ class HTTPHandler(http.server.BaseHTTPRequestHandler):
             return False
         return super().handle_expect_100()
 
-    def _too_large(self, length: Optional[int]) -> None:
+    def _too_large(self, length: int | None) -> None:
         size = "a body of unknown size" if length is None else f"{length} bytes"
         limit = self.server.owner.max_body
         self.aws_error(
@@ -230,7 +228,7 @@ class HTTPHandler(http.server.BaseHTTPRequestHandler):
             f"the request body ({size}) is larger than the server's limit of {limit} bytes",
         )
 
-    def read_body(self) -> Optional[bytes]:
+    def read_body(self) -> bytes | None:
         """The request body; ``None`` when it has been answered already (or the client left)."""
         try:
             coding = self.headers.get("Transfer-Encoding")
@@ -238,7 +236,8 @@ class HTTPHandler(http.server.BaseHTTPRequestHandler):
                 if coding.strip().lower() != "chunked":
                     self.close_connection = True
                     self.aws_error(
-                        501, "NotImplemented",
+                        501,
+                        "NotImplemented",
                         f"Transfer-Encoding {coding.strip()!r} is not supported; send Content-Length "
                         "or Transfer-Encoding: chunked",
                     )
@@ -251,7 +250,7 @@ class HTTPHandler(http.server.BaseHTTPRequestHandler):
             return None
         return b"" if length is None else self._read_sized(length)
 
-    def _read_sized(self, length: int) -> Optional[bytes]:
+    def _read_sized(self, length: int) -> bytes | None:
         if length > self.server.owner.max_body:
             if length <= DRAIN_LIMIT:
                 if not self._discard(length):
@@ -275,7 +274,7 @@ class HTTPHandler(http.server.BaseHTTPRequestHandler):
             length -= len(chunk)
         return True
 
-    def _chunk_size(self) -> Optional[int]:
+    def _chunk_size(self) -> int | None:
         """The size on a chunk's size line; ``None`` when the client went away."""
         line = self.rfile.readline(1026)
         if not line.endswith(b"\n"):
@@ -288,8 +287,8 @@ class HTTPHandler(http.server.BaseHTTPRequestHandler):
             raise BadFraming(f"a chunk size {size_text!r} is not hexadecimal")
         return int(size_text, 16)
 
-    def _read_chunked(self, limit: int) -> Optional[bytes]:
-        parts: List[bytes] = []
+    def _read_chunked(self, limit: int) -> bytes | None:
+        parts: list[bytes] = []
         total = 0
         while True:
             size = self._chunk_size()

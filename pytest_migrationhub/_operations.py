@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 import sys
-from typing import Any, Callable, Dict, List, Optional, Tuple, Union
+from collections.abc import Callable
+from typing import Any
 
 from ._errors import ServiceError
 from ._paging import Tokens
@@ -31,7 +32,7 @@ class Services:
     def clear(self) -> None:
         self.tokens = Tokens()
         #: status details, each text kept once however many updates repeat it
-        self._texts: Dict[str, str] = {}
+        self._texts: dict[str, str] = {}
 
     def intern(self, text: str) -> str:
         return self._texts.setdefault(text, text)
@@ -43,7 +44,7 @@ class Context:
     __slots__ = ("account", "operation", "body", "page_size", "services")
 
     def __init__(
-        self, account: Account, operation: str, body: Dict[str, Any], page_size: int, services: Services
+        self, account: Account, operation: str, body: dict[str, Any], page_size: int, services: Services
     ) -> None:
         self.account = account
         self.operation = operation
@@ -53,9 +54,9 @@ class Context:
         self.services = services
 
 
-Answer = Union[Dict[str, Any], Update]
+Answer = dict[str, Any] | Update
 Handler = Callable[[Context], Answer]
-HANDLERS: Dict[str, Handler] = {}
+HANDLERS: dict[str, Handler] = {}
 
 
 def handles(operation: str) -> Callable[[Handler], Handler]:
@@ -99,11 +100,11 @@ def _task(ctx: Context, *, writing: bool = False) -> MigrationTask:
     return task
 
 
-def _page(ctx: Context, key: str, scope: str, items: List[Any]) -> Dict[str, Any]:
+def _page(ctx: Context, key: str, scope: str, items: list[Any]) -> dict[str, Any]:
     page, token = ctx.services.tokens.paginate(
         ctx.operation, f"{ctx.account.account_id}:{scope}", ctx.body, ctx.page_size, items
     )
-    out: Dict[str, Any] = {key: page}
+    out: dict[str, Any] = {key: page}
     if token:
         out["NextToken"] = token
     return out
@@ -200,7 +201,7 @@ def _is_ipv4(value: str) -> bool:
 
 
 #: the value format the model documents for each attribute type that has one
-_ATTRIBUTE_FORMATS: Dict[str, Tuple[str, Callable[[str], bool]]] = {
+_ATTRIBUTE_FORMATS: dict[str, tuple[str, Callable[[str], bool]]] = {
     "IPV4_ADDRESS": ("x.x.x.x where x is an integer in the range [0,255]", _is_ipv4),
     "IPV6_ADDRESS": (
         "y:y:y:y:y:y:y:y where y is a hexadecimal number between 0 and FFFF",
@@ -360,7 +361,7 @@ def list_application_states(ctx: Context) -> Answer:
 # --- migrationhub-config ----------------------------------------------------------
 
 
-def control_json(control: Dict[str, Any]) -> Dict[str, Any]:
+def control_json(control: dict[str, Any]) -> dict[str, Any]:
     out = dict(control)
     out["RequestedTime"] = epoch(control["RequestedTime"])
     return out
@@ -404,7 +405,7 @@ def describe_home_region_controls(ctx: Context) -> Answer:
     return _page(ctx, "HomeRegionControls", "", matching)
 
 
-def _target_matches(wanted: Optional[Dict[str, Any]], target: Dict[str, Any]) -> bool:
+def _target_matches(wanted: dict[str, Any] | None, target: dict[str, Any]) -> bool:
     if wanted is None:
         return True
     return all(target.get(key) == value for key, value in wanted.items())

@@ -37,14 +37,11 @@ def check_home_region(value: Any) -> None:
     __tracebackhide__ = True
     if value is not None and not is_home_region(value):
         raise MigrationHubFakeError(
-            f"home_region must be a region name such as 'us-west-2', or None to leave it unset; "
-            f"got {value!r}."
+            f"home_region must be a region name such as 'us-west-2', or None to leave it unset; got {value!r}."
         )
 
 
 def check_stream_deletion_seconds(value: Any) -> None:
     __tracebackhide__ = True
     if not is_stream_deletion_seconds(value):
-        raise MigrationHubFakeError(
-            f"stream_deletion_seconds must be a number of seconds, 0 or more; got {value!r}."
-        )
+        raise MigrationHubFakeError(f"stream_deletion_seconds must be a number of seconds, 0 or more; got {value!r}.")

@@ -7,7 +7,7 @@ import hashlib
 import hmac
 import json
 import secrets
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any
 
 from ._errors import ServiceError
 
@@ -25,7 +25,7 @@ class Tokens:
         payload = json.dumps([operation, scope, offset, last]).encode()
         return base64.b64encode(payload + b"|" + self._mac(payload).encode()).decode()
 
-    def decode(self, operation: str, scope: str, token: str) -> Tuple[int, str]:
+    def decode(self, operation: str, scope: str, token: str) -> tuple[int, str]:
         """The offset and last item key a token carries, if this fake issued it for this request."""
         try:
             raw = base64.b64decode(token, validate=True)
@@ -43,8 +43,8 @@ class Tokens:
         return int(offset), str(last)
 
     def paginate(
-        self, operation: str, scope: str, body: Dict[str, Any], page_size: int, items: List[Any]
-    ) -> Tuple[List[Any], Optional[str]]:
+        self, operation: str, scope: str, body: dict[str, Any], page_size: int, items: list[Any]
+    ) -> tuple[list[Any], str | None]:
         """Cut ``items`` into the page ``body`` asks for, and the token of the next page.
 
         A token remembers the last item it followed, so a page after items were
@@ -69,7 +69,7 @@ def _key(item: Any) -> str:
     return json.dumps(item, sort_keys=True)
 
 
-def _resume(items: List[Any], offset: int, last: str) -> int:
+def _resume(items: list[Any], offset: int, last: str) -> int:
     if 0 < offset <= len(items) and _key(items[offset - 1]) == last:
         return offset
     for position, item in enumerate(items):

@@ -9,8 +9,9 @@ library laid on top of ours since.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, List, Sequence, Tuple
+from typing import Any
 
 from ._errors import MigrationHubFakeError
 
@@ -43,14 +44,14 @@ class Read:
 
     module: str
     owner: str
-    names: Tuple[str, ...]
+    names: tuple[str, ...]
     since: str
     why: str
 
 
 #: what has been replaced and how to put it back: (owner, name, saved, replacement);
 #: ``saved`` is ``_INHERITED`` when the owner did not hold the attribute itself
-_applied: List[Tuple[Any, str, Any, Any]] = []
+_applied: list[tuple[Any, str, Any, Any]] = []
 _INHERITED = object()
 
 

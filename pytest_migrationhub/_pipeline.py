@@ -15,7 +15,8 @@ from __future__ import annotations
 import json
 import re
 import sys
-from typing import Any, Dict, Mapping, Optional, Tuple, Union
+from collections.abc import Mapping
+from typing import Any
 
 from ._errors import MigrationHubFakeError, ServiceError
 from ._model import Operation, catalog
@@ -49,12 +50,12 @@ class Pipeline:
         """Forget the tokens issued and the labels and texts shared between records."""
         self.services.clear()
         #: (operation, region, service, account) tuples, one per combination seen
-        self._abouts: Dict[Tuple[str, str, str, str], Tuple[str, str, str, str]] = {}
+        self._abouts: dict[tuple[str, str, str, str], tuple[str, str, str, str]] = {}
 
     def handle(
         self,
         target: str,
-        body: Union[bytes, str, None],
+        body: bytes | str | None,
         headers: Mapping[str, str],
         *,
         home_region_hint: str = IN_PROCESS_HOME_REGION_HINT,
@@ -99,7 +100,7 @@ class Pipeline:
             store.calls.append(Call(about, raw))
         return 200, json_headers(), json.dumps(answer).encode()
 
-    def _admit(self, op: Operation, params: Dict[str, Any], account: Account, region: str, hint: str) -> None:
+    def _admit(self, op: Operation, params: dict[str, Any], account: Account, region: str, hint: str) -> None:
         """Raise the error the service answers before the operation itself runs, if any."""
         # Injected faults stand for the service failing at its front door,
         # before it looks at the request.
@@ -131,18 +132,16 @@ class Pipeline:
             raise ServiceError("DryRunOperation", DRY_RUN_SUCCESS)
 
 
-def _check_home_region(operation: str, home: Optional[str], region: str, hint: str) -> None:
+def _check_home_region(operation: str, home: str | None, region: str, hint: str) -> None:
     if home is None:
         raise ServiceError(
             "HomeRegionNotSetException",
-            f"{operation}: no home region is set; set one with migrationhub-config "
-            f"CreateHomeRegionControl ({hint})",
+            f"{operation}: no home region is set; set one with migrationhub-config CreateHomeRegionControl ({hint})",
         )
     if region != home and not operation.startswith(("Describe", "List")):
         raise ServiceError(
             "InvalidInputException",
-            f"{operation}: writes must be sent to the home region {home}; "
-            f"this request was sent to {region}",
+            f"{operation}: writes must be sent to the home region {home}; this request was sent to {region}",
         )
 
 
@@ -151,7 +150,7 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
-def scope_of(headers: Mapping[str, str]) -> Tuple[Optional[str], str]:
+def scope_of(headers: Mapping[str, str]) -> tuple[str | None, str]:
     """The access key id and region of a SigV4 ``Authorization`` header's credential scope."""
     auth = headers.get("Authorization")
     if auth:

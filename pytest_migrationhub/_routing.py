@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 import sys
 import traceback
-from typing import Any, Callable, Optional, Protocol, Tuple
+from collections.abc import Callable
+from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
 from xml.sax.saxutils import escape as xml_escape
 
@@ -54,7 +55,7 @@ class RoutingListener(Listener):
 
     owner: Rooms
 
-    def __init__(self, address: Tuple[str, int], family: int, owner: Rooms) -> None:
+    def __init__(self, address: tuple[str, int], family: int, owner: Rooms) -> None:
         super().__init__(address, family, owner, RequestHandler)
 
 
@@ -93,7 +94,9 @@ class RequestHandler(HTTPHandler):
         elif is_control:
             control = self.server.owner.control
             self.respond(
-                *control.answer(self.command, path[len(CONTROL_PREFIX) :], parts.query, self.headers.get("Content-Type"), body)
+                *control.answer(
+                    self.command, path[len(CONTROL_PREFIX) :], parts.query, self.headers.get("Content-Type"), body
+                )
             )
         else:
             self.aws_error(
@@ -102,7 +105,7 @@ class RequestHandler(HTTPHandler):
                 f"no such path: {self.command} {path}; {_WHERE_REQUESTS_GO}, and the control API is under {CONTROL_PREFIX}",
             )
 
-    def _signed_for(self, query: str) -> Optional[str]:
+    def _signed_for(self, query: str) -> str | None:
         """The service a SigV4 signature names (header or presigned URL), if any."""
         credential = self.headers.get("Authorization") or ""
         if "/mgh/aws4_request" in credential:
@@ -124,13 +127,13 @@ class RequestHandler(HTTPHandler):
             return
         # An XML service (S3, the query protocol): an error its SDK can read.
         xml = (
-            f"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ErrorResponse><Error><Code>{code}</Code>"
+            f'<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse><Error><Code>{code}</Code>'
             f"<Message>{xml_escape(message)}</Message></Error><RequestId>{request_id()}</RequestId>"
             "</ErrorResponse>"
         ).encode()
         self.respond(400, {"Content-Type": "text/xml"}, xml)
 
-    def _api_refusal(self, target: str) -> Optional[Tuple[int, str, str]]:
+    def _api_refusal(self, target: str) -> tuple[int, str, str] | None:
         """Why a ``POST /`` is not a Migration Hub request, or ``None`` when it is one."""
         if target and not target.startswith(TARGET_PREFIXES):
             return (

@@ -40,7 +40,8 @@ import sysconfig
 import threading
 import time
 import traceback
-from typing import TYPE_CHECKING, Any, Dict, Iterable, Mapping, Optional, Tuple
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from ._control import CONTROL_PREFIX, ControlAPI
 from ._errors import MigrationHubFakeError
@@ -81,14 +82,14 @@ class MigrationHubServer:
 
     def __init__(
         self,
-        fake: "MigrationHubFake",
+        fake: MigrationHubFake,
         host: str = "127.0.0.1",
         port: int = 0,
         *,
         timeout: float = DEFAULT_TIMEOUT,
         max_body: int = MAX_BODY,
         verbose: bool = False,
-        answer: Optional[Answer] = None,
+        answer: Answer | None = None,
         allowed_hosts: Iterable[str] = (),
     ) -> None:
         #: Host names answered besides the loopback ones (and the bound address)
@@ -110,10 +111,10 @@ class MigrationHubServer:
         self.control = ControlAPI(fake)
         self._requested = (host, port)
         self._lock = threading.Lock()
-        self._connections: Dict[socket.socket, threading.Thread] = {}
-        self._httpd: Optional[RoutingListener] = None
-        self._thread: Optional[threading.Thread] = None
-        self._wake: Optional[Tuple[socket.socket, socket.socket]] = None
+        self._connections: dict[socket.socket, threading.Thread] = {}
+        self._httpd: RoutingListener | None = None
+        self._thread: threading.Thread | None = None
+        self._wake: tuple[socket.socket, socket.socket] | None = None
         self._closing = False
 
     # --- where it listens -------------------------------------------------------------
@@ -133,7 +134,7 @@ class MigrationHubServer:
         host, port = self._bound()
         return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
-    def _bound(self) -> Tuple[str, int]:
+    def _bound(self) -> tuple[str, int]:
         if self._httpd is None:
             raise MigrationHubFakeError("The Migration Hub server is not started; call start() first.")
         return self._httpd.server_name, self._httpd.server_port
@@ -141,10 +142,10 @@ class MigrationHubServer:
     def client_env(
         self,
         *,
-        region: Optional[str] = None,
+        region: str | None = None,
         access_key_id: str = DUMMY_ACCESS_KEY_ID,
-        base: Optional[Mapping[str, str]] = None,
-    ) -> Dict[str, str]:
+        base: Mapping[str, str] | None = None,
+    ) -> dict[str, str]:
         """An environment for a subprocess client (AWS CLI, SDKs) of this server.
 
         A copy of ``base`` (default ``os.environ``) without any ``AWS_*``
@@ -191,7 +192,7 @@ class MigrationHubServer:
 
     # --- lifecycle ----------------------------------------------------------------------
 
-    def start(self) -> "MigrationHubServer":
+    def start(self) -> MigrationHubServer:
         """Bind and start serving in background threads; returns the server."""
         if self._httpd is not None:
             raise MigrationHubFakeError("This Migration Hub server is already started.")
@@ -240,7 +241,7 @@ class MigrationHubServer:
             end.close()
         self._httpd = self._thread = self._wake = None
 
-    def __enter__(self) -> "MigrationHubServer":
+    def __enter__(self) -> MigrationHubServer:
         return self.start()
 
     def __exit__(self, *exc_info: Any) -> None:
@@ -284,7 +285,7 @@ class MigrationHubServer:
         try:
             sock.setblocking(True)
             RequestHandler(sock, address, httpd)
-        except (ConnectionError, socket.timeout):
+        except (TimeoutError, ConnectionError):
             pass  # the client went away, or the server is closing the connection
         except OSError as error:
             if not self._closing:

@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 import secrets
 import string
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any, Dict, Iterable, List, Optional, Tuple, Union
+from typing import Any
 
 
 def now() -> datetime:
@@ -39,9 +40,9 @@ class Update:
     def __init__(
         self,
         status: str,
-        status_detail: Optional[str],
-        progress_percent: Optional[int],
-        update_date_time: Union[datetime, float],
+        status_detail: str | None,
+        progress_percent: int | None,
+        update_date_time: datetime | float,
         next_update_seconds: int,
         stream: str = "",
         task: str = "",
@@ -50,9 +51,7 @@ class Update:
         self.status_detail = status_detail
         self.progress_percent = progress_percent
         # The number UpdateDateTime arrived as (a datetime is taken too, for comparisons).
-        self._epoch = (
-            update_date_time.timestamp() if isinstance(update_date_time, datetime) else update_date_time
-        )
+        self._epoch = update_date_time.timestamp() if isinstance(update_date_time, datetime) else update_date_time
         self.next_update_seconds = next_update_seconds
         # Which task it belongs to: the record of the call that sent it is rebuilt from it.
         self._stream = stream
@@ -78,7 +77,7 @@ class Update:
     def __hash__(self) -> int:
         return hash(self._values())
 
-    def _values(self) -> Tuple[Any, ...]:
+    def _values(self) -> tuple[Any, ...]:
         return (self.status, self.status_detail, self.progress_percent, self._epoch, self.next_update_seconds)
 
     def overdue_at(self, moment: datetime) -> bool:
@@ -90,16 +89,16 @@ class Update:
         # a timedelta or a datetime can hold.
         return seconds - self._epoch > self.next_update_seconds
 
-    def task_json(self) -> Dict[str, Any]:
+    def task_json(self) -> dict[str, Any]:
         """The ``Task`` structure as it travels on the wire."""
-        out: Dict[str, Any] = {"Status": self.status}
+        out: dict[str, Any] = {"Status": self.status}
         if self.status_detail is not None:
             out["StatusDetail"] = self.status_detail
         if self.progress_percent is not None:
             out["ProgressPercent"] = self.progress_percent
         return out
 
-    def request_json(self) -> Dict[str, Any]:
+    def request_json(self) -> dict[str, Any]:
         """The body of the NotifyMigrationTaskState that sent it."""
         return {
             "ProgressUpdateStream": self._stream,
@@ -128,12 +127,12 @@ class MigrationTask:
     def __init__(self, stream: str, name: str) -> None:
         self.stream = stream
         self.name = name
-        self._updates: List[Update] = []
+        self._updates: list[Update] = []
         # Wire-shaped records keyed by their identifying member, in association order.
-        self._artifacts: Dict[str, Dict[str, Any]] = {}
-        self._discovered: Dict[str, Dict[str, Any]] = {}
-        self._sources: Dict[str, Dict[str, Any]] = {}
-        self._attributes: List[Dict[str, Any]] = []
+        self._artifacts: dict[str, dict[str, Any]] = {}
+        self._discovered: dict[str, dict[str, Any]] = {}
+        self._sources: dict[str, dict[str, Any]] = {}
+        self._attributes: list[dict[str, Any]] = []
 
     def __repr__(self) -> str:
         return (
@@ -144,28 +143,28 @@ class MigrationTask:
     # --- what a test reads ------------------------------------------------------
 
     @property
-    def updates(self) -> List[Update]:
+    def updates(self) -> list[Update]:
         """Every accepted NotifyMigrationTaskState, oldest first (a new list each time)."""
         return list(self._updates)
 
     @property
-    def status(self) -> Optional[str]:
+    def status(self) -> str | None:
         return self._updates[-1].status if self._updates else None
 
     @property
-    def status_detail(self) -> Optional[str]:
+    def status_detail(self) -> str | None:
         return self._updates[-1].status_detail if self._updates else None
 
     @property
-    def progress_percent(self) -> Optional[int]:
+    def progress_percent(self) -> int | None:
         return self._updates[-1].progress_percent if self._updates else None
 
     @property
-    def update_date_time(self) -> Optional[datetime]:
+    def update_date_time(self) -> datetime | None:
         return self._updates[-1].update_date_time if self._updates else None
 
     @property
-    def next_update_seconds(self) -> Optional[int]:
+    def next_update_seconds(self) -> int | None:
         return self._updates[-1].next_update_seconds if self._updates else None
 
     @property
@@ -174,22 +173,22 @@ class MigrationTask:
         return bool(self._updates) and self._updates[-1]._overdue(now().timestamp())
 
     @property
-    def created_artifacts(self) -> List[Dict[str, Any]]:
+    def created_artifacts(self) -> list[dict[str, Any]]:
         """``[{"Name": arn, "Description": ...}, ...]`` as AssociateCreatedArtifact sent them."""
         return self.associated(ARTIFACT)
 
     @property
-    def discovered_resources(self) -> List[Dict[str, Any]]:
+    def discovered_resources(self) -> list[dict[str, Any]]:
         """``[{"ConfigurationId": ..., "Description": ...}, ...]``."""
         return self.associated(DISCOVERED)
 
     @property
-    def source_resources(self) -> List[Dict[str, Any]]:
+    def source_resources(self) -> list[dict[str, Any]]:
         """``[{"Name": ..., "Description": ..., "StatusDetail": ...}, ...]``."""
         return self.associated(SOURCE)
 
     @property
-    def resource_attributes(self) -> List[Dict[str, Any]]:
+    def resource_attributes(self) -> list[dict[str, Any]]:
         """``[{"Type": ..., "Value": ...}, ...]`` of the latest PutResourceAttributes."""
         return [dict(a) for a in self._attributes]
 
@@ -198,11 +197,11 @@ class MigrationTask:
     def add_update(self, update: Update) -> None:
         self._updates.append(update)
 
-    def put_resource_attributes(self, attributes: List[Dict[str, Any]]) -> None:
+    def put_resource_attributes(self, attributes: list[dict[str, Any]]) -> None:
         """Replace the stored attributes (each PutResourceAttributes does)."""
         self._attributes = [dict(a) for a in attributes]
 
-    def _records(self, kind: str) -> Dict[str, Dict[str, Any]]:
+    def _records(self, kind: str) -> dict[str, dict[str, Any]]:
         if kind == ARTIFACT:
             return self._artifacts
         if kind == DISCOVERED:
@@ -211,14 +210,14 @@ class MigrationTask:
             return self._sources
         raise ValueError(f"nothing of kind {kind!r} is associated with a task")
 
-    def associate(self, kind: str, key: str, record: Dict[str, Any]) -> None:
+    def associate(self, kind: str, key: str, record: dict[str, Any]) -> None:
         self._records(kind)[key] = dict(record)
 
     def disassociate(self, kind: str, key: str) -> bool:
         """Drop an associated record; ``False`` if none had that key."""
         return self._records(kind).pop(key, None) is not None
 
-    def associated(self, kind: str) -> List[Dict[str, Any]]:
+    def associated(self, kind: str) -> list[dict[str, Any]]:
         """Copies of the records of one kind, in association order."""
         return [dict(r) for r in self._records(kind).values()]
 
@@ -228,18 +227,18 @@ class MigrationTask:
 
     # --- on the wire -------------------------------------------------------------
 
-    def summary_json(self) -> Dict[str, Any]:
+    def summary_json(self) -> dict[str, Any]:
         """A ``MigrationTaskSummary``: the names, and the latest state flattened in."""
-        summary: Dict[str, Any] = {"ProgressUpdateStream": self.stream, "MigrationTaskName": self.name}
+        summary: dict[str, Any] = {"ProgressUpdateStream": self.stream, "MigrationTaskName": self.name}
         if self._updates:
             latest = self._updates[-1]
             summary.update(latest.task_json())
             summary["UpdateDateTime"] = epoch(latest.update_date_time)
         return summary
 
-    def description_json(self) -> Dict[str, Any]:
+    def description_json(self) -> dict[str, Any]:
         """A ``MigrationTask`` as DescribeMigrationTask answers it."""
-        described: Dict[str, Any] = {"ProgressUpdateStream": self.stream, "MigrationTaskName": self.name}
+        described: dict[str, Any] = {"ProgressUpdateStream": self.stream, "MigrationTaskName": self.name}
         # Optional members the task does not have are left out, as AWS does: a
         # task without resource attributes has no ResourceAttributeList, not [].
         if self._attributes:
@@ -256,9 +255,9 @@ class Stream:
     """A progress update stream and its migration tasks, in import order."""
 
     name: str
-    tasks: Dict[str, MigrationTask] = field(default_factory=dict)
+    tasks: dict[str, MigrationTask] = field(default_factory=dict)
     #: when an asynchronous DeleteProgressUpdateStream finishes; None: not being deleted
-    deleted_at: Optional[datetime] = None
+    deleted_at: datetime | None = None
 
     def add_task(self, name: str) -> MigrationTask:
         """The task ``name``, imported first if it is new."""
@@ -272,7 +271,7 @@ class Stream:
         return self.deleted_at is not None and self.deleted_at <= moment
 
 
-def stale_tasks(streams: Iterable[Stream], moment: datetime) -> List[Tuple[str, str]]:
+def stale_tasks(streams: Iterable[Stream], moment: datetime) -> list[tuple[str, str]]:
     """``(stream, task)`` of every task of ``streams`` whose promised next update is overdue at ``moment``."""
     seconds = moment.timestamp()
     return [
@@ -288,16 +287,16 @@ class Application:
     """An application known to Application Discovery Service, and its reported state."""
 
     application_id: str
-    status: Optional[str] = None
-    last_updated_time: Optional[datetime] = None
+    status: str | None = None
+    last_updated_time: datetime | None = None
 
-    def report(self, status: str, when: Optional[datetime] = None) -> None:
+    def report(self, status: str, when: datetime | None = None) -> None:
         """Record a NotifyApplicationState (``when``: now, if the request named no time)."""
         self.status = status
         self.last_updated_time = when if when is not None else now()
 
-    def state_json(self) -> Dict[str, Any]:
-        state: Dict[str, Any] = {}
+    def state_json(self) -> dict[str, Any]:
+        state: dict[str, Any] = {}
         if self.status is not None:
             state["ApplicationStatus"] = self.status
         if self.last_updated_time is not None:
@@ -317,17 +316,17 @@ class Account:
     """Everything the fake keeps for one AWS account."""
 
     account_id: str
-    home_control: Optional[Dict[str, Any]] = None
-    streams: Dict[str, Stream] = field(default_factory=dict)
+    home_control: dict[str, Any] | None = None
+    streams: dict[str, Stream] = field(default_factory=dict)
     #: ConfigurationIds Application Discovery Service knows (seeded by tests)
-    discovered: Dict[str, Dict[str, Any]] = field(default_factory=dict)
-    applications: Dict[str, Application] = field(default_factory=dict)
+    discovered: dict[str, dict[str, Any]] = field(default_factory=dict)
+    applications: dict[str, Application] = field(default_factory=dict)
 
     @property
-    def home_region(self) -> Optional[str]:
+    def home_region(self) -> str | None:
         return self.home_control["HomeRegion"] if self.home_control else None
 
-    def set_home_region(self, region: str, target: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+    def set_home_region(self, region: str, target: dict[str, Any] | None = None) -> dict[str, Any]:
         """Set or move the home region, keeping the account's data; the new control."""
         control = {
             "ControlId": new_control_id(),
@@ -342,14 +341,14 @@ class Account:
         """Leave the account without a home region; its data stays."""
         self.home_control = None
 
-    def stream(self, name: str) -> Optional[Stream]:
+    def stream(self, name: str) -> Stream | None:
         """The stream ``name`` (one being deleted included), unless its deletion has finished."""
         stream = self.streams.get(name)
         if stream is not None and stream.deleted_at is not None and stream.gone_at(now()):
             return None
         return stream
 
-    def live_streams(self) -> List[Stream]:
+    def live_streams(self) -> list[Stream]:
         """The streams in creation order, without those whose deletion has finished.
 
         A lookup: finished deletions are left for :meth:`purge` to drop.
@@ -393,10 +392,10 @@ class Call:
 
     def __init__(
         self,
-        about: Tuple[str, str, str, str],
-        body: Union[bytes, Update],
-        error_code: Optional[str] = None,
-        error_message: Optional[str] = None,
+        about: tuple[str, str, str, str],
+        body: bytes | Update,
+        error_code: str | None = None,
+        error_message: str | None = None,
     ) -> None:
         #: (operation, region, service, account), shared between calls alike
         self._about = about
@@ -426,7 +425,7 @@ class Call:
         return self._about[3]
 
     @property
-    def params(self) -> Dict[str, Any]:
+    def params(self) -> dict[str, Any]:
         """The JSON body as a dict (a new one each time: changing it changes nothing)."""
         if isinstance(self._body, Update):
             return self._body.request_json()
@@ -457,9 +456,9 @@ class Fault:
     operation: str
     error_code: str
     #: calls left to fail; ``None``: until cleared
-    times: Optional[int]
-    message: Optional[str]
-    retry_after_seconds: Optional[int] = None
+    times: int | None
+    message: str | None
+    retry_after_seconds: int | None = None
     fired: int = 0
 
     def fire(self) -> bool:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import threading
-from typing import Dict, List, Optional, Set
 
 from ._errors import MigrationHubFakeError
 from ._state import Account, Call, Fault
@@ -22,25 +21,25 @@ _ACCOUNT_RE = re.compile(r"^\d{12}\Z")
 class Store:
     """The state of one fake; :meth:`clear` forgets it all."""
 
-    def __init__(self, initial_home_region: Optional[str]) -> None:
+    def __init__(self, initial_home_region: str | None) -> None:
         #: the home region every account starts with
         self.initial_home_region = initial_home_region
         self.lock = threading.RLock()
         self.clear()
 
     def clear(self) -> None:
-        self.accounts: Dict[str, Account] = {}
+        self.accounts: dict[str, Account] = {}
         #: access key id -> account id, from add_account()
-        self.key_accounts: Dict[str, str] = {}
-        self.calls: List[Call] = []
+        self.key_accounts: dict[str, str] = {}
+        self.calls: list[Call] = []
         #: the message each malformed request was answered with
-        self.malformed: List[str] = []
-        self.faults: List[Fault] = []
-        self.denied: Set[str] = set()
-        self.retry_delays: List[float] = []
+        self.malformed: list[str] = []
+        self.faults: list[Fault] = []
+        self.denied: set[str] = set()
+        self.retry_delays: list[float] = []
         self.default = self.account(DEFAULT_ACCOUNT)
 
-    def account(self, account_id: Optional[str]) -> Account:
+    def account(self, account_id: str | None) -> Account:
         """The account's state, created (with the initial home region) on first use."""
         if account_id is None:
             return self.default
@@ -55,7 +54,7 @@ class Store:
                 account.set_home_region(self.initial_home_region)
         return account
 
-    def account_of_key(self, access_key_id: Optional[str]) -> Account:
+    def account_of_key(self, access_key_id: str | None) -> Account:
         """The account a request signed with ``access_key_id`` is made as."""
         if access_key_id:
             mapped = self.key_accounts.get(access_key_id)
@@ -65,7 +64,7 @@ class Store:
                 return self.account(access_key_id)
         return self.default
 
-    def fire_fault(self, operation: str) -> Optional[Fault]:
+    def fire_fault(self, operation: str) -> Fault | None:
         """The first fault queued for ``operation``, counted as fired, or ``None``."""
         for fault in self.faults:
             if fault.operation == operation:

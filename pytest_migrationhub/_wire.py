@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import json
 import uuid
-from typing import Any, Dict, Tuple
+from typing import Any
 
 #: botocore service name -> the ``X-Amz-Target`` prefix of its operations
-SERVICES: Dict[str, str] = {
+SERVICES: dict[str, str] = {
     "mgh": "AWSMigrationHub",
     "migrationhub-config": "AWSMigrationHubMultiAccountService",
 }
 #: what an ``X-Amz-Target`` of either service starts with
-TARGET_PREFIXES: Tuple[str, ...] = tuple(f"{prefix}." for prefix in SERVICES.values())
+TARGET_PREFIXES: tuple[str, ...] = tuple(f"{prefix}." for prefix in SERVICES.values())
 #: the service ids botocore's models give the two services
 SERVICE_IDS = frozenset({"Migration Hub", "MigrationHub Config"})
 JSON_CONTENT_TYPE = "application/x-amz-json-1.1"
@@ -25,20 +25,20 @@ TIMESTAMP_MIN = -62135596800
 TIMESTAMP_MAX = 253402300799.999
 
 #: ``(status, headers, body)``, as the fake answers a request
-Response = Tuple[int, Dict[str, str], bytes]
+Response = tuple[int, dict[str, str], bytes]
 
 
 def request_id() -> str:
     return str(uuid.uuid4())
 
 
-def json_headers() -> Dict[str, str]:
+def json_headers() -> dict[str, str]:
     return {"x-amzn-RequestId": request_id(), "Content-Type": JSON_CONTENT_TYPE}
 
 
 def error_body(code: str, message: str, **extra: Any) -> bytes:
     """An AWS JSON error body: ``{"__type": code, "Message": message, ...}``."""
-    body: Dict[str, Any] = {"__type": code, "Message": message}
+    body: dict[str, Any] = {"__type": code, "Message": message}
     body.update(extra)
     return json.dumps(body).encode()
 

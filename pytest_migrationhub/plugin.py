@@ -8,7 +8,8 @@ fake, and with it botocore, is imported when a test first asks for the fixture
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, Dict, Generator, Iterator, Optional
+from collections.abc import Generator, Iterator
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -78,13 +79,13 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 #: the ini options, as the fake takes them: checked once, when pytest starts
-_INI = pytest.StashKey[Dict[str, Any]]()
+_INI = pytest.StashKey[dict[str, Any]]()
 
 
-def _read_ini(config: pytest.Config) -> Dict[str, Any]:
+def _read_ini(config: pytest.Config) -> dict[str, Any]:
     """Check and convert the ini options. A bad value stops the run before any
     test, with one line naming the option, the value and what it accepts."""
-    options: Dict[str, Any] = {}
+    options: dict[str, Any] = {}
     home_region = config.getini("mhub_fake_home_region")
     if home_region_option(home_region) is None:
         options["home_region"] = None
@@ -104,9 +105,7 @@ def _read_ini(config: pytest.Config) -> Dict[str, Any]:
             # refused, quoted, but does not name the option.
             refused = re.search(r"(?:invalid truth value|got \w+:) (.+)\Z", str(error))
             got = refused.group(1) if refused else str(error)
-            raise pytest.UsageError(
-                f"{ini} must be true or false (or yes/no, on/off, 1/0); got {got}."
-            ) from None
+            raise pytest.UsageError(f"{ini} must be true or false (or yes/no, on/off, 1/0); got {got}.") from None
     seconds = config.getini("mhub_fake_stream_deletion_seconds")
     try:
         options["stream_deletion_seconds"] = float(seconds)
@@ -120,7 +119,7 @@ def _read_ini(config: pytest.Config) -> Dict[str, Any]:
 
 
 #: the exception that ended a test's call phase, for the teardown checks
-_RAISED = pytest.StashKey[Optional[BaseException]]()
+_RAISED = pytest.StashKey[BaseException | None]()
 
 
 #: the fake a test used, for the report of a failed test
@@ -141,7 +140,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         _report_section(item, outcome.get_result(), fallback)
 
 
-def _note_unanswered(item: pytest.Item, raised: BaseException) -> Optional[str]:
+def _note_unanswered(item: pytest.Item, raised: BaseException) -> str | None:
     """Say to use mhub_fake when a Migration Hub request of a test without it
     went out for real. A note on the exception (Python 3.11+), else the text
     for a report section."""
@@ -157,7 +156,7 @@ def _note_unanswered(item: pytest.Item, raised: BaseException) -> Optional[str]:
         return None
 
 
-def _report_section(item: pytest.Item, report: pytest.TestReport, fallback: Optional[str]) -> None:
+def _report_section(item: pytest.Item, report: pytest.TestReport, fallback: str | None) -> None:
     """Add the Migration Hub section to the first failed report of a test that used the fake."""
     if not report.failed:
         return
@@ -177,10 +176,10 @@ def _report_section(item: pytest.Item, report: pytest.TestReport, fallback: Opti
         report.sections.append((_report.TITLE, fallback))
 
 
-def _options(request: pytest.FixtureRequest) -> Dict[str, Any]:
+def _options(request: pytest.FixtureRequest) -> dict[str, Any]:
     """Merge the mhub_fake markers, closest first, over the ini defaults."""
     __tracebackhide__ = True
-    options: Dict[str, Any] = {}
+    options: dict[str, Any] = {}
     for marker in request.node.iter_markers("mhub_fake"):
         if marker.args:
             raise MigrationHubFakeError(
@@ -200,7 +199,7 @@ def _options(request: pytest.FixtureRequest) -> Dict[str, Any]:
 
 
 @pytest.fixture
-def mhub_fake(request: pytest.FixtureRequest) -> Iterator["MigrationHubFake"]:
+def mhub_fake(request: pytest.FixtureRequest) -> Iterator[MigrationHubFake]:
     """An in-memory AWS Migration Hub answering every boto3/botocore client.
 
     Configure it with ``@pytest.mark.mhub_fake(...)`` (test, class or module)
@@ -222,7 +221,7 @@ def mhub_fake(request: pytest.FixtureRequest) -> Iterator["MigrationHubFake"]:
 
 
 @pytest.fixture
-def mhub_server(mhub_fake: "MigrationHubFake") -> Iterator["MigrationHubServer"]:
+def mhub_server(mhub_fake: MigrationHubFake) -> Iterator[MigrationHubServer]:
     """A real HTTP endpoint on 127.0.0.1 (an ephemeral port) answered by ``mhub_fake``.
 
     For clients in other processes: the AWS CLI, another SDK, a program under

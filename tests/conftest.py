@@ -3,8 +3,9 @@ from __future__ import annotations
 import asyncio
 import os
 import time
+from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from support import STREAM, TASK, Inner
@@ -29,7 +30,7 @@ try:
 except ImportError:  # pragma: no cover - hypothesis is a test dependency
     pass
 
-SAMPLE: Dict[str, Any] = {
+SAMPLE: dict[str, Any] = {
     "ProgressUpdateStream": "SMS",
     "MigrationTaskName": "sms-12de3cf1a",
     "Task": {
@@ -43,7 +44,7 @@ SAMPLE: Dict[str, Any] = {
 
 
 @pytest.fixture
-def sample() -> Dict[str, Any]:
+def sample() -> dict[str, Any]:
     """The API reference's sample NotifyMigrationTaskState request, as boto3 kwargs."""
     return {**SAMPLE, "Task": dict(SAMPLE["Task"])}
 

@@ -19,7 +19,7 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any
 
 from pytest_migrationhub._control import CONTROL_PREFIX
 from pytest_migrationhub._server import MigrationHubServer
@@ -59,12 +59,12 @@ def api(
     operation: str,
     body: Any = None,
     *,
-    region: Optional[str] = "us-west-2",
+    region: str | None = "us-west-2",
     key: str = "testing",
     prefix: str = "AWSMigrationHub",
-    headers: Optional[Dict[str, str]] = None,
-    conn: Optional[http.client.HTTPConnection] = None,
-) -> Tuple[int, Dict[str, str], Any]:
+    headers: dict[str, str] | None = None,
+    conn: http.client.HTTPConnection | None = None,
+) -> tuple[int, dict[str, str], Any]:
     """POST one AWS JSON 1.1 request; ``(status, headers, parsed body)``."""
     payload = body if isinstance(body, (bytes, str)) else json.dumps(body if body is not None else {})
     sent = {"Content-Type": JSON11, "X-Amz-Target": f"{prefix}.{operation}"}
@@ -84,8 +84,8 @@ def api(
 
 
 def control(
-    server: MigrationHubServer, method: str, route: str, body: Any = None, headers: Optional[Dict[str, str]] = None
-) -> Tuple[int, Any]:
+    server: MigrationHubServer, method: str, route: str, body: Any = None, headers: dict[str, str] | None = None
+) -> tuple[int, Any]:
     """One control API request, with ``Content-Type: application/json`` on writes as the README says."""
     conn = connect(server)
     try:
@@ -105,7 +105,7 @@ def raw(server: MigrationHubServer, data: bytes, *, read_timeout: float = 5.0) -
     with socket.create_connection((server.host, server.port), timeout=read_timeout) as sock:
         if data:
             sock.sendall(data)
-        chunks: List[bytes] = []
+        chunks: list[bytes] = []
         while True:
             chunk = sock.recv(65536)
             if not chunk:
@@ -113,7 +113,7 @@ def raw(server: MigrationHubServer, data: bytes, *, read_timeout: float = 5.0) -
             chunks.append(chunk)
 
 
-def parse_raw(response: bytes) -> Tuple[int, Dict[str, str], Any]:
+def parse_raw(response: bytes) -> tuple[int, dict[str, str], Any]:
     head, _, body = response.partition(b"\r\n\r\n")
     lines = head.decode("latin-1").split("\r\n")
     headers = dict(line.split(": ", 1) for line in lines[1:])
@@ -125,7 +125,7 @@ def still_serving(server: MigrationHubServer) -> bool:
     return status == 200 and "ProgressUpdateStreamSummaryList" in body
 
 
-def error_of(response: Tuple[int, Dict[str, str], Any]) -> Tuple[int, str, str]:
+def error_of(response: tuple[int, dict[str, str], Any]) -> tuple[int, str, str]:
     status, headers, body = response
     assert headers["Content-Type"] == JSON11
     return status, body["__type"], body["Message"]
@@ -140,12 +140,14 @@ LISTENING = re.compile(r"^Migration Hub fake listening on (http://127\.0\.0\.1:(
 
 
 class Served:
-    def __init__(self, *args: str, command: Optional[List[str]] = None) -> None:
+    def __init__(self, *args: str, command: list[str] | None = None) -> None:
         self.process = subprocess.Popen(
             command or [sys.executable, "-m", "pytest_migrationhub", "serve", *args],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
-        lines: "queue.Queue[str]" = queue.Queue()
+        lines: queue.Queue[str] = queue.Queue()
         stdout = self.process.stdout
         assert stdout is not None
         threading.Thread(target=lambda: lines.put(stdout.readline()), daemon=True).start()
@@ -155,7 +157,7 @@ class Served:
             self.process.kill()
             raise AssertionError("serve printed nothing within 30 s") from None
 
-    def stop(self, sig: int = signal.SIGTERM) -> Tuple[int, str, str]:
+    def stop(self, sig: int = signal.SIGTERM) -> tuple[int, str, str]:
         self.process.send_signal(sig)
         try:
             out, err = self.process.communicate(timeout=10)
@@ -167,8 +169,8 @@ class Served:
 
 
 def send(
-    server: MigrationHubServer, method: str, path: str, body: Any = None, headers: Optional[Dict[str, str]] = None
-) -> Tuple[int, Any]:
+    server: MigrationHubServer, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None
+) -> tuple[int, Any]:
     """One request with exactly these headers (http.client adds Host unless one is given)."""
     conn = connect(server)
     try:

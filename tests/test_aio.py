@@ -14,7 +14,8 @@ import subprocess
 import sys
 import textwrap
 import threading
-from typing import Any, Callable, Coroutine, Dict, List, TypeVar
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
 
 import pytest
 
@@ -35,7 +36,7 @@ SESSION = get_session()
 
 def run(main: Callable[[], Coroutine[Any, Any, T]], timeout: float = 30) -> T:
     """Run a coroutine in its own thread, failing instead of hanging past ``timeout``."""
-    result: List[Any] = []
+    result: list[Any] = []
 
     def target() -> None:
         try:
@@ -70,9 +71,7 @@ def test_an_async_client_is_served_end_to_end(mhub_fake: Any) -> None:
             await mgh.import_migration_task(ProgressUpdateStream=STREAM, MigrationTaskName=TASK)
             for percent in (10, 60):
                 await notify_async(mgh, percent)
-            return await mgh.describe_migration_task(
-                ProgressUpdateStream=STREAM, MigrationTaskName=TASK
-            )
+            return await mgh.describe_migration_task(ProgressUpdateStream=STREAM, MigrationTaskName=TASK)
 
     described = run(main)
     assert described["MigrationTask"]["Task"] == {"Status": "IN_PROGRESS", "ProgressPercent": 60}
@@ -88,7 +87,7 @@ def test_an_async_client_is_served_end_to_end(mhub_fake: Any) -> None:
 
 
 def test_modelled_errors_and_validation(mhub_fake: Any) -> None:
-    async def main() -> List[str]:
+    async def main() -> list[str]:
         codes = []
         async with client() as mgh:
             try:
@@ -104,8 +103,7 @@ def test_modelled_errors_and_validation(mhub_fake: Any) -> None:
     mhub_fake.assert_all_requests_valid = False
     assert run(main) == [
         "ResourceNotFoundException",
-        "CreateProgressUpdateStream: $.ProgressUpdateStreamName: 'a|b' does not match "
-        "'^(?:[^/:|\\\\000-\\\\037]+)$'",
+        "CreateProgressUpdateStream: $.ProgressUpdateStreamName: 'a|b' does not match '^(?:[^/:|\\\\000-\\\\037]+)$'",
     ]
 
 
@@ -216,7 +214,7 @@ def test_stopping_puts_back_every_aiobotocore_original() -> None:
 
     from pytest_migrationhub._hook_aio import AIO_PATCHES
 
-    def everything() -> Dict[str, Any]:
+    def everything() -> dict[str, Any]:
         found = {}
         for patch in AIO_PATCHES:
             module = importlib.import_module(patch.module)

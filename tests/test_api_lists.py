@@ -4,8 +4,9 @@ deletion, and accounts that never see each other."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import Any, Callable, List
+from typing import Any
 
 import pytest
 from support import ARN, STREAM, TASK, ids, requires
@@ -48,7 +49,17 @@ def test_paginators_return_every_item_exactly_once(mhub_fake: Any, mgh: Any, met
         pytest.skip(f"this botocore has no {method}")
     populate(mhub_fake, mgh, 23)
     key, top = LISTS[method]
-    kwargs = ids() if method in ("list_created_artifacts", "list_discovered_resources", "list_source_resources", "list_migration_task_updates") else {}
+    kwargs = (
+        ids()
+        if method
+        in (
+            "list_created_artifacts",
+            "list_discovered_resources",
+            "list_source_resources",
+            "list_migration_task_updates",
+        )
+        else {}
+    )
     everything = getattr(mgh, method)(**kwargs, MaxResults=top)
     pages = list(mgh.get_paginator(method).paginate(**kwargs, PaginationConfig={"PageSize": 4}))
     items = [item for page in pages for item in page[key]]
@@ -69,7 +80,10 @@ def test_a_token_stays_valid_when_the_list_changes_between_pages(mhub_fake: Any,
     mgh.create_progress_update_stream(ProgressUpdateStreamName="s10")
     second = mgh.list_progress_update_streams(MaxResults=4, NextToken=first["NextToken"])
     assert [s["ProgressUpdateStreamName"] for s in second["ProgressUpdateStreamSummaryList"]] == [
-        "s4", "s5", "s6", "s7",
+        "s4",
+        "s5",
+        "s6",
+        "s7",
     ]
     # Even the item the token followed may go: the next page carries on from the same place.
     mgh.delete_progress_update_stream(ProgressUpdateStreamName="s7")
@@ -86,7 +100,11 @@ def test_a_token_stays_valid_when_the_list_changes_between_pages(mhub_fake: Any,
 @pytest.mark.mhub_fake(assert_all_requests_valid=False)
 @pytest.mark.parametrize(
     "method",
-    ["list_created_artifacts", "list_discovered_resources", pytest.param("list_source_resources", marks=requires("ListSourceResources"))],
+    [
+        "list_created_artifacts",
+        "list_discovered_resources",
+        pytest.param("list_source_resources", marks=requires("ListSourceResources")),
+    ],
 )
 def test_association_lists_take_at_most_10_per_page(mhub_fake: Any, task: Any, mgh: Any, method: str) -> None:
     with pytest.raises(mgh.exceptions.InvalidInputException) as raised:
@@ -98,7 +116,17 @@ def test_association_lists_take_at_most_10_per_page(mhub_fake: Any, task: Any, m
 def test_a_forged_token_is_refused_by_every_list(mhub_fake: Any, task: Any, mgh: Any, method: str) -> None:
     if not hasattr(mgh, method):
         pytest.skip(f"this botocore has no {method}")
-    kwargs = ids() if method in ("list_created_artifacts", "list_discovered_resources", "list_source_resources", "list_migration_task_updates") else {}
+    kwargs = (
+        ids()
+        if method
+        in (
+            "list_created_artifacts",
+            "list_discovered_resources",
+            "list_source_resources",
+            "list_migration_task_updates",
+        )
+        else {}
+    )
     with pytest.raises(mgh.exceptions.InvalidInputException):
         getattr(mgh, method)(**kwargs, NextToken="Zm9yZ2Vk")
 
@@ -116,7 +144,7 @@ def test_deletion_is_asynchronous_on_the_fakes_clock(mhub_fake: Any, mgh: Any, f
         {"ProgressUpdateStreamName": STREAM}
     ]
     mgh.describe_migration_task(**ids())
-    writes: List[Callable[[], Any]] = [
+    writes: list[Callable[[], Any]] = [
         lambda: mgh.create_progress_update_stream(ProgressUpdateStreamName=STREAM),
         lambda: mgh.import_migration_task(**ids()),
         lambda: mgh.associate_created_artifact(**ids(CreatedArtifact={"Name": ARN})),
@@ -126,8 +154,7 @@ def test_deletion_is_asynchronous_on_the_fakes_clock(mhub_fake: Any, mgh: Any, f
         with pytest.raises(mgh.exceptions.InvalidInputException) as raised:
             write()
         assert raised.value.response["Error"]["Message"].endswith(
-            "progress update stream 'SMS' is being deleted; wait until the deletion has finished, "
-            "then create it again"
+            "progress update stream 'SMS' is being deleted; wait until the deletion has finished, then create it again"
         )
 
     freezer.tick(1.5)
@@ -162,7 +189,9 @@ def test_accounts_never_see_each_other(mhub_fake: Any, botocore_session: Any) ->
     second = client_for(botocore_session, "444455556666")
     first.create_progress_update_stream(ProgressUpdateStreamName="A")
     second.create_progress_update_stream(ProgressUpdateStreamName="B")
-    assert [s["ProgressUpdateStreamName"] for s in first.list_progress_update_streams()["ProgressUpdateStreamSummaryList"]] == ["A"]
+    assert [
+        s["ProgressUpdateStreamName"] for s in first.list_progress_update_streams()["ProgressUpdateStreamSummaryList"]
+    ] == ["A"]
     assert mhub_fake.account("444455556666").streams == ["B"]
     assert mhub_fake.streams == []  # the default account saw nothing
     with pytest.raises(second.exceptions.ResourceNotFoundException):

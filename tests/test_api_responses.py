@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any, Dict, List
+from typing import Any
 
 import botocore.session
 import pytest
@@ -16,7 +16,7 @@ from pytest_migrationhub._schema import explainer, shape_schema
 # --- responses conform to the model -------------------------------------------------------------
 
 
-def _output_shapes() -> Dict[str, Any]:
+def _output_shapes() -> dict[str, Any]:
     session = botocore.session.get_session()
     shapes = {}
     for service in ("mgh", "migrationhub-config"):
@@ -26,21 +26,23 @@ def _output_shapes() -> Dict[str, Any]:
     return shapes
 
 
-def _output_validators() -> Dict[str, Any]:
+def _output_validators() -> dict[str, Any]:
     return {
-        name: explainer(shape_schema(output) if output is not None else {"type": "object", "additionalProperties": False})
+        name: explainer(
+            shape_schema(output) if output is not None else {"type": "object", "additionalProperties": False}
+        )
         for name, output in _output_shapes().items()
     }
 
 
-def empty_optionals(shape: Any, value: Any, path: str = "$") -> List[str]:
+def empty_optionals(shape: Any, value: Any, path: str = "$") -> list[str]:
     """Where an optional member is present but empty (``None``, ``[]``, ``{}``).
 
     AWS leaves out a member the resource does not have. The one exception is
     the page of a paged listing (a top-level list beside ``NextToken``): an
     empty listing is ``[]``.
     """
-    found: List[str] = []
+    found: list[str] = []
     if shape is None:
         return found
     if shape.type_name == "structure" and isinstance(value, dict):
@@ -64,7 +66,7 @@ def empty_optionals(shape: Any, value: Any, path: str = "$") -> List[str]:
 
 @pytest.mark.mhub_fake(stream_deletion_seconds=0)
 def test_every_response_body_conforms_to_the_model(mhub_fake: Any, make_client: Any) -> None:
-    seen: List[str] = []
+    seen: list[str] = []
     validators, shapes = _output_validators(), _output_shapes()
     original = mhub_fake.handle
 
@@ -83,7 +85,9 @@ def test_every_response_body_conforms_to_the_model(mhub_fake: Any, make_client: 
     mgh, config = make_client("mgh"), make_client("migrationhub-config")
     config.describe_home_region_controls()
     config.get_home_region()
-    config.delete_home_region_control(ControlId=config.describe_home_region_controls()["HomeRegionControls"][0]["ControlId"])
+    config.delete_home_region_control(
+        ControlId=config.describe_home_region_controls()["HomeRegionControls"][0]["ControlId"]
+    )
     config.get_home_region()  # with none set: {}
     config.create_home_region_control(HomeRegion="us-west-2", Target={"Type": "ACCOUNT"})
     mhub_fake.add_discovered_resource(SERVER)

@@ -32,8 +32,7 @@ def test_created_artifacts(mhub_fake: Any, task: Any, mgh: Any) -> None:
     with pytest.raises(mgh.exceptions.ResourceNotFoundException) as raised:
         mgh.disassociate_created_artifact(**ids(CreatedArtifactName=ARN))
     assert raised.value.response["Error"]["Message"] == (
-        f"DisassociateCreatedArtifact: created artifact {ARN!r} is not associated with migration task "
-        f"{TASK!r}"
+        f"DisassociateCreatedArtifact: created artifact {ARN!r} is not associated with migration task {TASK!r}"
     )
 
 
@@ -154,7 +153,10 @@ def test_list_migration_tasks_filters_by_discovered_resource(mhub_fake: Any, mgh
     )
     every = mgh.list_migration_tasks()["MigrationTaskSummaryList"]
     assert [(t["ProgressUpdateStream"], t["MigrationTaskName"]) for t in every] == [
-        (STREAM, "web"), (STREAM, "db"), (STREAM, "cache"), ("DMS", "orders"),
+        (STREAM, "web"),
+        (STREAM, "db"),
+        (STREAM, "cache"),
+        ("DMS", "orders"),
     ]
     [db] = mgh.list_migration_tasks(ResourceName=SERVER)["MigrationTaskSummaryList"]
     assert {k: v for k, v in db.items() if k != "UpdateDateTime"} == {
@@ -189,7 +191,8 @@ def test_application_states(mhub_fake: Any, mgh: Any) -> None:
 
     listed = mgh.list_application_states()["ApplicationStateList"]
     assert [(s["ApplicationId"], s["ApplicationStatus"]) for s in listed] == [
-        ("app-1", "COMPLETED"), ("app-2", "NOT_STARTED"),
+        ("app-1", "COMPLETED"),
+        ("app-2", "NOT_STARTED"),
     ]
     only = mgh.list_application_states(ApplicationIds=["app-2"])["ApplicationStateList"]
     assert [s["ApplicationId"] for s in only] == ["app-2"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-from typing import Any, Dict
+from typing import Any
 
 import botocore
 import pytest
@@ -20,7 +20,7 @@ def current(patch: Patch) -> Any:
     return getattr(owner, patch.name)
 
 
-def everything_patched(*, but: str = "") -> Dict[str, Any]:
+def everything_patched(*, but: str = "") -> dict[str, Any]:
     return {patch.path: current(patch) for patch in PATCHES if patch.path != but}
 
 

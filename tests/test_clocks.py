@@ -10,9 +10,10 @@ bucket waits on the clock, is throttled under each.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
-from typing import Any, Callable, Iterator, List
+from typing import Any
 
 import pytest
 import time_machine
@@ -73,7 +74,7 @@ CLOCKS = {
 
 def in_time(action: Callable[[], None], timeout: float = 30) -> None:
     """Run ``action`` in a thread: a hang becomes a failure instead of a stuck suite."""
-    errors: List[BaseException] = []
+    errors: list[BaseException] = []
 
     def target() -> None:
         try:

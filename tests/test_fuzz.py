@@ -19,9 +19,10 @@ import json
 import subprocess
 import sys
 import traceback
+from collections.abc import Iterator
 from dataclasses import fields, is_dataclass
 from datetime import datetime, timezone
-from typing import Any, Dict, Iterator, List
+from typing import Any
 
 import pytest
 from support import HOME
@@ -39,8 +40,7 @@ OPERATIONS = strategies.operations()
 #: a request as the hook hands it over: signed for the home region, no account
 HEADERS = {
     "Authorization": (
-        f"AWS4-HMAC-SHA256 Credential=-/19700101/{HOME}/mgh/aws4_request, "
-        "SignedHeaders=host, Signature=unsigned"
+        f"AWS4-HMAC-SHA256 Credential=-/19700101/{HOME}/mgh/aws4_request, SignedHeaders=host, Signature=unsigned"
     )
 }
 WIRE = settings(
@@ -93,14 +93,10 @@ def fingerprint(value: Any, depth: int = 0) -> Any:
     if depth > 20:
         return "..."
     if is_dataclass(value) and not isinstance(value, type):
-        return (type(value).__name__,) + tuple(
-            fingerprint(getattr(value, f.name), depth + 1) for f in fields(value)
-        )
+        return (type(value).__name__,) + tuple(fingerprint(getattr(value, f.name), depth + 1) for f in fields(value))
     slots = getattr(type(value), "__slots__", None)
     if slots and not isinstance(value, (str, bytes)):
-        return (type(value).__name__,) + tuple(
-            fingerprint(getattr(value, name, None), depth + 1) for name in slots
-        )
+        return (type(value).__name__,) + tuple(fingerprint(getattr(value, name, None), depth + 1) for name in slots)
     if isinstance(value, dict):
         return tuple((repr(k), fingerprint(v, depth + 1)) for k, v in value.items())
     if isinstance(value, (list, tuple)):
@@ -117,21 +113,17 @@ BOOKKEEPING = {"calls", "malformed", "lock"}
 
 
 def state(fake: MigrationHubFake) -> Any:
-    return {
-        name: fingerprint(value)
-        for name, value in sorted(vars(fake._store).items())
-        if name not in BOOKKEEPING
-    }
+    return {name: fingerprint(value) for name, value in sorted(vars(fake._store).items()) if name not in BOOKKEEPING}
 
 
-def answer(fake: MigrationHubFake, operation: str, body: bytes) -> Dict[str, Any]:
+def answer(fake: MigrationHubFake, operation: str, body: bytes) -> dict[str, Any]:
     status, _headers, raw = fake.handle(target(operation), body, HEADERS)
-    out: Dict[str, Any] = json.loads(raw)
+    out: dict[str, Any] = json.loads(raw)
     out["status"] = status
     return out
 
 
-def malformed(fake: MigrationHubFake) -> List[str]:
+def malformed(fake: MigrationHubFake) -> list[str]:
     return [p for p in fake.unexplained() if "malformed" in p]
 
 
@@ -142,7 +134,7 @@ def malformed(fake: MigrationHubFake) -> List[str]:
 def test_every_valid_request_is_accepted_at_the_wire(operation: str) -> None:
     @WIRE
     @given(strategies.valid_requests(operation))
-    def check(body: Dict[str, Any]) -> None:
+    def check(body: dict[str, Any]) -> None:
         fake = seeded(body)
         out = answer(fake, operation, json.dumps(body).encode())
         assert malformed(fake) == [], out
@@ -155,7 +147,7 @@ def test_every_valid_request_is_accepted_at_the_wire(operation: str) -> None:
 def test_every_invalid_request_is_refused_at_the_wire_and_changes_nothing(operation: str) -> None:
     @WIRE
     @given(strategies.invalid_requests(operation))
-    def check(body: Dict[str, Any]) -> None:
+    def check(body: dict[str, Any]) -> None:
         assert isinstance(body, dict)
         fake = seeded(body)
         before = state(fake)
@@ -200,8 +192,13 @@ def test_a_body_that_is_not_json_is_refused_and_changes_nothing(operation: str) 
     check()
 
 
-NOT_OBJECTS = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=5) | st.lists(
-    st.integers(), max_size=3
+NOT_OBJECTS = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=5)
+    | st.lists(st.integers(), max_size=3)
 )
 
 
@@ -216,9 +213,7 @@ def test_a_json_body_that_is_not_an_object_is_refused_and_changes_nothing(operat
     assert state(fake) == before
 
 
-@pytest.mark.parametrize(
-    "raw", [b"", b"{}", b"null", b"[]", b'"NotifyMigrationTaskState"', b"12", b"\xff\xfe"]
-)
+@pytest.mark.parametrize("raw", [b"", b"{}", b"null", b"[]", b'"NotifyMigrationTaskState"', b"12", b"\xff\xfe"])
 def test_degenerate_bodies_are_refused(raw: bytes) -> None:
     fake = seeded(None)
     before = state(fake)
@@ -231,7 +226,9 @@ def test_degenerate_bodies_are_refused(raw: bytes) -> None:
     "raw",
     [
         b'{"ProgressUpdateStream": "SMS", "MigrationTaskName": "sms-1", "Task": {"Status": "IN_PROGRESS"}, '
-        + b'"UpdateDateTime": ' + value + b', "NextUpdateSeconds": 60}'
+        + b'"UpdateDateTime": '
+        + value
+        + b', "NextUpdateSeconds": 60}'
         for value in (b"1e300", b"-1e20", b"253402300800", b"NaN", b"Infinity")
     ]
     + [b"[" * 100_000],
@@ -249,7 +246,7 @@ def test_bodies_beyond_what_the_schema_says_are_refused(raw: bytes) -> None:
 
 
 @pytest.fixture(scope="module")
-def clients() -> Iterator[Dict[str, Any]]:
+def clients() -> Iterator[dict[str, Any]]:
     import botocore.session
     from botocore.config import Config
 
@@ -261,7 +258,7 @@ def clients() -> Iterator[Dict[str, Any]]:
     }
 
 
-def send(clients: Dict[str, Any], operation: str, body: Any) -> Any:
+def send(clients: dict[str, Any], operation: str, body: Any) -> Any:
     """Send ``body`` with a botocore client: the response, or the exception raised."""
     client = clients[catalog().by_name[operation].service]
     method = getattr(client, strategies.method_name(operation))
@@ -272,10 +269,10 @@ def send(clients: Dict[str, Any], operation: str, body: Any) -> Any:
 
 
 @pytest.mark.parametrize("operation", OPERATIONS)
-def test_every_valid_request_is_accepted_through_botocore(clients: Dict[str, Any], operation: str) -> None:
+def test_every_valid_request_is_accepted_through_botocore(clients: dict[str, Any], operation: str) -> None:
     @CLIENT
     @given(strategies.valid_requests(operation))
-    def check(body: Dict[str, Any]) -> None:
+    def check(body: dict[str, Any]) -> None:
         with mock_migrationhub(home_region=HOME, assert_all_requests_valid=False) as fake:
             fake.add_task("SMS", "sms-1")
             result = send(clients, operation, body)
@@ -288,12 +285,12 @@ def test_every_valid_request_is_accepted_through_botocore(clients: Dict[str, Any
 
 
 @pytest.mark.parametrize("operation", OPERATIONS)
-def test_every_invalid_request_is_refused_through_botocore(clients: Dict[str, Any], operation: str) -> None:
+def test_every_invalid_request_is_refused_through_botocore(clients: dict[str, Any], operation: str) -> None:
     op = catalog().by_name[operation]
 
     @CLIENT
     @given(strategies.invalid_requests(operation))
-    def check(body: Dict[str, Any]) -> None:
+    def check(body: dict[str, Any]) -> None:
         with mock_migrationhub(home_region=HOME, assert_all_requests_valid=False) as fake:
             fake.add_task("SMS", "sms-1")
             before = state(fake)
@@ -305,9 +302,7 @@ def test_every_invalid_request_is_refused_through_botocore(clients: Dict[str, An
                 # Raised by botocore's own code (its validation, or its
                 # serialiser on a timestamp no calendar holds), not the fake's.
                 frames = traceback.extract_tb(result.__traceback__)
-                assert "/botocore/" in frames[-1].filename or type(result).__module__.startswith(
-                    "botocore"
-                ), result
+                assert "/botocore/" in frames[-1].filename or type(result).__module__.startswith("botocore"), result
                 return
             [call] = fake.calls
             if op.check(call.params):
@@ -327,7 +322,7 @@ def test_every_invalid_request_is_refused_through_botocore(clients: Dict[str, An
 def test_boto3_method_names_are_accepted() -> None:
     @settings(max_examples=5, database=None)
     @given(strategies.valid_requests("notify_migration_task_state"))
-    def check(body: Dict[str, Any]) -> None:
+    def check(body: dict[str, Any]) -> None:
         assert set(body) >= {"ProgressUpdateStream", "MigrationTaskName", "Task", "UpdateDateTime"}
 
     check()
@@ -363,8 +358,7 @@ def test_importing_the_strategies_without_hypothesis_says_what_to_install() -> N
         [
             sys.executable,
             "-c",
-            "import sys; sys.modules['hypothesis'] = None\n"
-            "import pytest_migrationhub.strategies",
+            "import sys; sys.modules['hypothesis'] = None\nimport pytest_migrationhub.strategies",
         ],
         capture_output=True,
         text=True,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import datetime, timedelta, timezone
-from typing import Any, Dict
+from typing import Any
 
 import pytest
 import time_machine
@@ -166,8 +166,7 @@ def test_an_unknown_stream_lists_the_known_ones(mhub_fake: Any) -> None:
         ),
         (
             lambda f: f.fail("ImportMigrationTask", "ThrottlingException", times=0),
-            "fail: times must be a positive number of calls, or None for every call until clear_faults(); "
-            "got 0.",
+            "fail: times must be a positive number of calls, or None for every call until clear_faults(); got 0.",
         ),
         (
             lambda f: f.fail("ImportMigrationTask", "InternalServerError", retry_after_seconds=3),
@@ -196,7 +195,7 @@ def test_faults_take_boto3_method_names_and_fire_in_order(mhub_fake: Any, mgh: A
     assert len(mhub_fake.retry_delays) == 2
 
 
-def test_a_notify_call_gives_back_the_body_it_sent(mhub_fake: Any, mgh: Any, sample: Dict[str, Any]) -> None:
+def test_a_notify_call_gives_back_the_body_it_sent(mhub_fake: Any, mgh: Any, sample: dict[str, Any]) -> None:
     # An accepted Notify keeps only the update it made; its params are rebuilt from it.
     mhub_fake.add_task(STREAM, TASK)
     mgh.notify_migration_task_state(**sample)
@@ -212,7 +211,10 @@ def test_a_notify_call_gives_back_the_body_it_sent(mhub_fake: Any, mgh: Any, sam
     assert with_dry_run.params == {**sent.params, "DryRun": False}
     assert sent.params is not sent.params  # a fresh dict each time
     assert (sent.operation, sent.region, sent.account, sent.error_code) == (
-        "NotifyMigrationTaskState", "us-west-2", "123456789012", None,
+        "NotifyMigrationTaskState",
+        "us-west-2",
+        "123456789012",
+        None,
     )
 
 

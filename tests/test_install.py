@@ -13,7 +13,6 @@ import subprocess
 import sys
 import venv
 from pathlib import Path
-from typing import Dict, Tuple
 
 import pytest
 
@@ -33,32 +32,32 @@ def install_line(extra: str) -> str:
     return str(lines[0])
 
 
-def clean_env(home: Path, scripts: Path) -> Dict[str, str]:
+def clean_env(home: Path, scripts: Path) -> dict[str, str]:
     """No AWS configuration or credentials at all, and the virtual environment's scripts first on PATH."""
     env = {name: value for name, value in os.environ.items() if not name.startswith(("AWS_", "PYTEST_", "VIRTUAL_ENV"))}
     env.update(HOME=str(home), PATH=f"{scripts}{os.pathsep}{env.get('PATH', '')}", PYTHONDONTWRITEBYTECODE="1")
     return env
 
 
-def run(command: str, cwd: Path, env: Dict[str, str]) -> str:
+def run(command: str, cwd: Path, env: dict[str, str]) -> str:
     result = subprocess.run(command, shell=True, cwd=cwd, env=env, capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, f"{command!r} failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
     return result.stdout
 
 
 @pytest.fixture
-def fresh(tmp_path: Path) -> Tuple[Path, Dict[str, str]]:
+def fresh(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     """A new virtual environment of this Python, with nothing installed, and an environment to run in it."""
     venv.create(tmp_path / "venv", with_pip=True)
     scripts = tmp_path / "venv" / ("Scripts" if sys.platform == "win32" else "bin")
     return tmp_path, clean_env(tmp_path, scripts)
 
 
-def python_blocks() -> Dict[str, str]:
+def python_blocks() -> dict[str, str]:
     return {f"test_readme_{i}": block for i, block in enumerate(re.findall(r"```python\n(.*?)```", README, flags=re.S))}
 
 
-def test_the_quick_start_passes_after_the_install_line(fresh: Tuple[Path, Dict[str, str]]) -> None:
+def test_the_quick_start_passes_after_the_install_line(fresh: tuple[Path, dict[str, str]]) -> None:
     root, env = fresh
     run(install_line("boto3").replace("pytest-migrationhub", str(ROOT), 1), root, env)
     project = root / "quick_start"
@@ -68,7 +67,7 @@ def test_the_quick_start_passes_after_the_install_line(fresh: Tuple[Path, Dict[s
     assert re.search(r"^1 passed", output, flags=re.M), output
 
 
-def test_every_readme_example_passes_after_the_examples_line(fresh: Tuple[Path, Dict[str, str]]) -> None:
+def test_every_readme_example_passes_after_the_examples_line(fresh: tuple[Path, dict[str, str]]) -> None:
     root, env = fresh
     run(install_line("examples").replace("pytest-migrationhub", str(ROOT), 1), root, env)
     project = root / "examples"

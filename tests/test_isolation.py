@@ -14,11 +14,10 @@ hook gone after the fixture, the environment restored) is not repeated here.
 from __future__ import annotations
 
 import re
-from typing import List
 
 import pytest
 
-SUITE = '''
+SUITE = """
 import os
 os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
 
@@ -116,7 +115,7 @@ def test_without_the_fixture_nothing_is_intercepted(n):
 def test_without_the_fixture_a_failure_says_to_use_it():
     # No credentials anywhere: botocore refuses to send, as without the plugin.
     boto3.client("mgh", region_name="us-west-2").list_progress_update_streams()
-'''
+"""
 
 NOTE = (
     "mhub_fake: no Migration Hub fake was active to answer this request. "
@@ -127,7 +126,7 @@ NOTE = (
 OUTCOME = {"passed": 10, "failed": 2, "errors": 1}
 
 
-def order(lines: List[str]) -> List[str]:
+def order(lines: list[str]) -> list[str]:
     """The tests of a ``-v`` run, in the order they ran."""
     names = [m.group(1) for line in lines for m in [re.match(r"test_suite\.py::(\S+) ", line)] if m]
     return list(dict.fromkeys(names))
@@ -141,9 +140,7 @@ def check(result: pytest.RunResult) -> None:
     # The failure of the test without the fixture is botocore's own, followed by the
     # note: on the exception or in a report section, as the Python version allows
     # (tests/test_report.py pins where).
-    result.stdout.fnmatch_lines(
-        ["E *botocore.exceptions.NoCredentialsError: Unable to locate credentials", f"*{NOTE}"]
-    )
+    result.stdout.fnmatch_lines(["E *botocore.exceptions.NoCredentialsError: Unable to locate credentials", f"*{NOTE}"])
     # Once, where the failure is shown; the short summary may repeat the exception's
     # text, notes included (pytest prints it whole when it runs under CI).
     lines = result.stdout.lines
@@ -162,9 +159,7 @@ def suite(pytester: pytest.Pytester) -> pytest.Pytester:
 def test_in_any_order_under_pytest_randomly(suite: pytest.Pytester) -> None:
     orders = []
     for seed in (1, 2):
-        result = suite.runpytest_subprocess(
-            "-p", "randomly", "-p", "no:cacheprovider", f"--randomly-seed={seed}", "-v"
-        )
+        result = suite.runpytest_subprocess("-p", "randomly", "-p", "no:cacheprovider", f"--randomly-seed={seed}", "-v")
         check(result)
         orders.append(order(result.stdout.lines))
     assert len(orders[0]) == len(orders[1]) == sum(OUTCOME.values()) - 1

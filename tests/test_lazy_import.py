@@ -107,9 +107,7 @@ def test_a_pytest_run_not_using_the_fixture_loads_no_heavy_module(
             assert "botocore" in sys.modules
         """,
     )
-    result = pytester.runpytest_subprocess(
-        "-p", "no:cacheprovider", "--strict-markers", "-p", "no:randomly", "-v"
-    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--strict-markers", "-p", "no:randomly", "-v")
     result.assert_outcomes(passed=3)
     result.stdout.fnmatch_lines(
         [

@@ -12,7 +12,8 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -29,9 +30,7 @@ REGION = "us-west-2"
 # Created at import time, before moto or the fake started. S3 requests are
 # signed, so that client needs (dummy) credentials from the start, as moto says.
 EARLY_MGH = boto3.client("mgh", region_name=REGION)
-EARLY_S3 = boto3.client(
-    "s3", region_name=REGION, aws_access_key_id="testing", aws_secret_access_key="testing"
-)
+EARLY_S3 = boto3.client("s3", region_name=REGION, aws_access_key_id="testing", aws_secret_access_key="testing")
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import datetime, timezone
-from typing import Any, Dict
+from typing import Any
 
 import pytest
 from botocore.awsrequest import HTTPHeaders
@@ -16,10 +16,10 @@ from pytest_migrationhub import MigrationHubFakeError
 # --- the workflow ---------------------------------------------------------------
 
 
-def test_the_seed_workflow_records_the_sample_request(mhub_fake: Any, mgh: Any, sample: Dict[str, Any]) -> None:
-    assert mgh.create_progress_update_stream(ProgressUpdateStreamName=STREAM)["ResponseMetadata"][
-        "HTTPStatusCode"
-    ] == 200
+def test_the_seed_workflow_records_the_sample_request(mhub_fake: Any, mgh: Any, sample: dict[str, Any]) -> None:
+    assert (
+        mgh.create_progress_update_stream(ProgressUpdateStreamName=STREAM)["ResponseMetadata"]["HTTPStatusCode"] == 200
+    )
     mgh.import_migration_task(ProgressUpdateStream=STREAM, MigrationTaskName=TASK)
     response = mgh.notify_migration_task_state(**sample)
 
@@ -42,7 +42,7 @@ def test_every_response_carries_a_request_id(mhub_fake: Any, mgh: Any) -> None:
     assert all(len(i) == 36 for i in ids) and ids[0] != ids[1]
 
 
-def test_create_and_import_are_idempotent(mhub_fake: Any, mgh: Any, sample: Dict[str, Any]) -> None:
+def test_create_and_import_are_idempotent(mhub_fake: Any, mgh: Any, sample: dict[str, Any]) -> None:
     for _ in range(2):
         mgh.create_progress_update_stream(ProgressUpdateStreamName=STREAM)
         mgh.import_migration_task(ProgressUpdateStream=STREAM, MigrationTaskName=TASK)
@@ -63,7 +63,7 @@ def test_import_into_a_missing_stream_is_resource_not_found(mhub_fake: Any, mgh:
     )
 
 
-def test_notify_never_creates_a_task(mhub_fake: Any, mgh: Any, sample: Dict[str, Any]) -> None:
+def test_notify_never_creates_a_task(mhub_fake: Any, mgh: Any, sample: dict[str, Any]) -> None:
     mhub_fake.add_stream(STREAM)
     with pytest.raises(mgh.exceptions.ResourceNotFoundException) as raised:
         mgh.notify_migration_task_state(**sample)
@@ -74,11 +74,12 @@ def test_notify_never_creates_a_task(mhub_fake: Any, mgh: Any, sample: Dict[str,
     assert mhub_fake.tasks() == []
 
 
-def test_describe_returns_the_latest_state(mhub_fake: Any, mgh: Any, sample: Dict[str, Any]) -> None:
+def test_describe_returns_the_latest_state(mhub_fake: Any, mgh: Any, sample: dict[str, Any]) -> None:
     mhub_fake.add_task(STREAM, TASK)
-    assert mgh.describe_migration_task(ProgressUpdateStream=STREAM, MigrationTaskName=TASK)[
-        "MigrationTask"
-    ] == {"ProgressUpdateStream": STREAM, "MigrationTaskName": TASK}
+    assert mgh.describe_migration_task(ProgressUpdateStream=STREAM, MigrationTaskName=TASK)["MigrationTask"] == {
+        "ProgressUpdateStream": STREAM,
+        "MigrationTaskName": TASK,
+    }
 
     mgh.notify_migration_task_state(**sample)
     sample["Task"] = {"Status": "COMPLETED", "ProgressPercent": 100}
@@ -96,9 +97,7 @@ def test_describe_of_an_unknown_task(mhub_fake: Any, mgh: Any) -> None:
 
 
 @requires("ListMigrationTaskUpdates")
-def test_list_migration_task_updates_is_the_history_in_pages(
-    mhub_fake: Any, mgh: Any, sample: Dict[str, Any]
-) -> None:
+def test_list_migration_task_updates_is_the_history_in_pages(mhub_fake: Any, mgh: Any, sample: dict[str, Any]) -> None:
     mhub_fake.add_task(STREAM, TASK)
     for percent in range(0, 101, 10):
         sample["Task"] = {"Status": "IN_PROGRESS", "ProgressPercent": percent}
@@ -112,7 +111,7 @@ def test_list_migration_task_updates_is_the_history_in_pages(
     percents = []
     token = None
     while True:
-        kwargs: Dict[str, Any] = {"NextToken": token} if token else {}
+        kwargs: dict[str, Any] = {"NextToken": token} if token else {}
         page = mgh.list_migration_task_updates(
             ProgressUpdateStream=STREAM, MigrationTaskName=TASK, MaxResults=4, **kwargs
         )
@@ -166,7 +165,7 @@ def test_list_progress_update_streams(mhub_fake: Any, mgh: Any) -> None:
     ],
 )
 def test_without_a_home_region_every_call_is_refused(
-    mhub_fake: Any, mgh: Any, method: str, kwargs: Dict[str, Any]
+    mhub_fake: Any, mgh: Any, method: str, kwargs: dict[str, Any]
 ) -> None:
     with pytest.raises(ClientError) as raised:
         getattr(mgh, method)(**kwargs)
@@ -179,16 +178,14 @@ def test_without_a_home_region_every_call_is_refused(
 
 
 @pytest.mark.mhub_fake(home_region=None)
-def test_notify_without_home_region_is_the_modelled_exception(
-    mhub_fake: Any, mgh: Any, sample: Dict[str, Any]
-) -> None:
+def test_notify_without_home_region_is_the_modelled_exception(mhub_fake: Any, mgh: Any, sample: dict[str, Any]) -> None:
     with pytest.raises(mgh.exceptions.HomeRegionNotSetException):
         mgh.notify_migration_task_state(**sample)
 
 
 @pytest.mark.mhub_fake(home_region="eu-central-1")
 def test_writes_outside_the_home_region_are_refused_reads_are_not(
-    mhub_fake: Any, make_client: Any, sample: Dict[str, Any]
+    mhub_fake: Any, make_client: Any, sample: dict[str, Any]
 ) -> None:
     elsewhere = make_client("mgh", region="us-west-2")
     home = make_client("mgh", region="eu-central-1")
@@ -206,7 +203,7 @@ def test_writes_outside_the_home_region_are_refused_reads_are_not(
 
 
 def test_moving_the_home_region_mid_test_keeps_the_data(
-    mhub_fake: Any, make_client: Any, sample: Dict[str, Any]
+    mhub_fake: Any, make_client: Any, sample: dict[str, Any]
 ) -> None:
     west = make_client("mgh", region="us-west-2")
     west.create_progress_update_stream(ProgressUpdateStreamName=STREAM)
@@ -271,16 +268,16 @@ def test_home_region_control_lifecycle(mhub_fake: Any, make_client: Any) -> None
 @pytest.mark.mhub_fake(assert_all_requests_valid=False)
 def test_home_region_control_names_a_valid_target(mhub_fake: Any, config_client: Any) -> None:
     with pytest.raises(config_client.exceptions.InvalidInputException) as raised:
-        config_client.create_home_region_control(HomeRegion="us-west-2", Target={"Type": "ACCOUNT", "Id": "1234567890ab"})
-    assert error_of(raised)[2] == (
-        "CreateHomeRegionControl: $.Target.Id: '1234567890ab' does not match '^\\\\d{12}$'"
-    )
+        config_client.create_home_region_control(
+            HomeRegion="us-west-2", Target={"Type": "ACCOUNT", "Id": "1234567890ab"}
+        )
+    assert error_of(raised)[2] == ("CreateHomeRegionControl: $.Target.Id: '1234567890ab' does not match '^\\\\d{12}$'")
 
 
 # --- DryRun and authorisation ----------------------------------------------------
 
 
-def test_dry_run_succeeds_without_changing_anything(mhub_fake: Any, mgh: Any, sample: Dict[str, Any]) -> None:
+def test_dry_run_succeeds_without_changing_anything(mhub_fake: Any, mgh: Any, sample: dict[str, Any]) -> None:
     with pytest.raises(mgh.exceptions.DryRunOperation) as raised:
         mgh.create_progress_update_stream(ProgressUpdateStreamName=STREAM, DryRun=True)
     assert error_of(raised) == (
@@ -390,7 +387,7 @@ def test_other_services_are_untouched(mhub_fake: Any, make_client: Any) -> None:
     assert seen == [] and mhub_fake.calls == []
 
 
-def test_big_next_update_seconds_round_trips(mhub_fake: Any, mgh: Any, sample: Dict[str, Any]) -> None:
+def test_big_next_update_seconds_round_trips(mhub_fake: Any, mgh: Any, sample: dict[str, Any]) -> None:
     mhub_fake.add_task(STREAM, TASK)
     sample["NextUpdateSeconds"] = sys.maxsize
     mgh.notify_migration_task_state(**sample)

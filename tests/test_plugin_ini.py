@@ -64,20 +64,17 @@ def test_marker_over_ini(mhub_fake):
         (
             "mhub_fake_home_region",
             "Mars",
-            "mhub_fake_home_region must be a region name such as 'us-west-2', "
-            "or none to leave it unset; got 'Mars'.",
+            "mhub_fake_home_region must be a region name such as 'us-west-2', or none to leave it unset; got 'Mars'.",
         ),
         (
             "mhub_fake_assert_all_faults_fired",
             "maybe",
-            "mhub_fake_assert_all_faults_fired must be true or false "
-            "(or yes/no, on/off, 1/0); got 'maybe'.",
+            "mhub_fake_assert_all_faults_fired must be true or false (or yes/no, on/off, 1/0); got 'maybe'.",
         ),
         (
             "mhub_fake_assert_all_requests_valid",
             "2",
-            "mhub_fake_assert_all_requests_valid must be true or false "
-            "(or yes/no, on/off, 1/0); got '2'.",
+            "mhub_fake_assert_all_requests_valid must be true or false (or yes/no, on/off, 1/0); got '2'.",
         ),
         (
             "mhub_fake_stream_deletion_seconds",
@@ -91,9 +88,7 @@ def test_marker_over_ini(mhub_fake):
         ),
     ],
 )
-def test_an_invalid_ini_value_stops_the_run_with_one_line(
-    inner: Inner, option: str, value: str, message: str
-) -> None:
+def test_an_invalid_ini_value_stops_the_run_with_one_line(inner: Inner, option: str, value: str, message: str) -> None:
     inner.ini(f"{option} = {value}")
     result = inner.run(
         """
@@ -128,10 +123,7 @@ mhub_fake_assert_all_faults_fired = "Maybe"
     result = inner.pytester.runpytest()
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(
-        [
-            "ERROR: mhub_fake_assert_all_faults_fired must be true or false "
-            "(or yes/no, on/off, 1/0); got 'maybe'."
-        ]
+        ["ERROR: mhub_fake_assert_all_faults_fired must be true or false (or yes/no, on/off, 1/0); got 'maybe'."]
     )
 
 

@@ -65,7 +65,8 @@ def test_environment_restored():
     # turned it off itself, so it stays as it was.
     assert os.environ["AWS_EC2_METADATA_DISABLED"] == "true"
 """,
-        "-p", "no:randomly",
+        "-p",
+        "no:randomly",
         header=UNANSWERED,
     )
     result.assert_outcomes(passed=4)
@@ -84,15 +85,14 @@ def test_without_fake():
     with pytest.raises(EndpointConnectionError):
         MODULE_CLIENT.create_progress_update_stream(ProgressUpdateStreamName="SMS")
 """,
-        "-p", "no:randomly",
+        "-p",
+        "no:randomly",
         header=UNANSWERED,
     )
     result.assert_outcomes(passed=2, errors=1)
 
 
-def test_instance_metadata_setting_is_restored(
-    inner: Inner, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_instance_metadata_setting_is_restored(inner: Inner, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("AWS_EC2_METADATA_DISABLED")
     result = inner.run(
         """
@@ -157,6 +157,5 @@ def test_starting_the_fixture_twice(mhub_fake):
     )
     expect_raised(
         result,
-        "pytest_migrationhub.MigrationHubFakeError: This Migration Hub fake is already "
-        "started.",
+        "pytest_migrationhub.MigrationHubFakeError: This Migration Hub fake is already started.",
     )

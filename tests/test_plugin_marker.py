@@ -179,9 +179,7 @@ def test_typo(mhub_fake):
 
 
 @pytest.mark.parametrize("marker", ['homeregion="x"', 'home_region="Mars"', '"eu-west-1"'])
-def test_marker_errors_do_not_show_plugin_internals(
-    inner: Inner, marker: str
-) -> None:
+def test_marker_errors_do_not_show_plugin_internals(inner: Inner, marker: str) -> None:
     result = inner.run(
         f"""
 @pytest.mark.mhub_fake({marker})
@@ -229,9 +227,7 @@ def test_positional(mhub_fake):
 
 
 @pytest.mark.parametrize("value", ["Mars", "us-west-2 ", 42])
-def test_marker_invalid_home_region_errors_at_setup(
-    inner: Inner, value: object
-) -> None:
+def test_marker_invalid_home_region_errors_at_setup(inner: Inner, value: object) -> None:
     result = inner.run(
         f"""
 @pytest.mark.mhub_fake(home_region={value!r})
@@ -287,6 +283,8 @@ pytestmark = pytest.mark.mhub_fake(home_region="eu-west-1")
 def test_strict(mhub_fake):
     assert mhub_fake.home_region == "eu-west-1"
 """,
-        "--strict-markers", "-W", "error::pytest.PytestUnknownMarkWarning",
+        "--strict-markers",
+        "-W",
+        "error::pytest.PytestUnknownMarkWarning",
     )
     result.assert_outcomes(passed=1)

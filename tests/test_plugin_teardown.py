@@ -51,8 +51,7 @@ def test_forever(mhub_fake):
         result,
         [
             ASSERTION + "mhub_fake: 1 queued fault never fired:",
-            "      - NotifyMigrationTaskState -> ThrottlingException "
-            "(until cleared, never fired)",
+            "      - NotifyMigrationTaskState -> ThrottlingException (until cleared, never fired)",
             FAULTS_HINT,
         ],
     )
@@ -147,10 +146,8 @@ def test_carries_on(mhub_fake):
         [
             ASSERTION
             + "mhub_fake: the fake answered 2 malformed requests with InvalidInputException, and their errors did not end the test:",
-            "      - NotifyMigrationTaskState: $.Task.ProgressPercent: 150 is greater than "
-            "the maximum of 100",
-            "      - NotifyMigrationTaskState: $.MigrationTaskName: 'a|b' does not match "
-            "'^(?:[^:|]+)$'",
+            "      - NotifyMigrationTaskState: $.Task.ProgressPercent: 150 is greater than the maximum of 100",
+            "      - NotifyMigrationTaskState: $.MigrationTaskName: 'a|b' does not match '^(?:[^:|]+)$'",
             REQUESTS_HINT,
         ],
     )
@@ -191,7 +188,8 @@ def test_raises(mhub_fake):
     expect_lines(
         result,
         [
-            ASSERTION + "mhub_fake: the fake answered 1 malformed request with InvalidInputException, and its error did not end the test:",
+            ASSERTION
+            + "mhub_fake: the fake answered 1 malformed request with InvalidInputException, and its error did not end the test:",
             "      - ImportMigrationTask: $.MigrationTaskName: 'a|b' does not match '^(?:[^:|]+)$'",
         ],
     )
@@ -207,10 +205,7 @@ def test_string_flag(mhub_fake):
     )
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(
-        raised(
-            "pytest_migrationhub.MigrationHubFakeError: assert_all_faults_fired must be True or "
-            "False; got 'false'."
-        )
+        raised("pytest_migrationhub.MigrationHubFakeError: assert_all_faults_fired must be True or False; got 'false'.")
     )
 
 
@@ -232,8 +227,7 @@ def test_both(mhub_fake):
             FAULTS_HINT,
             "    ",
             "    mhub_fake: the fake answered 1 malformed request with InvalidInputException, and its error did not end the test:",
-            "      - ImportMigrationTask: $.MigrationTaskName: 'a:b' does not match "
-            "'^(?:[^:|]+)$'",
+            "      - ImportMigrationTask: $.MigrationTaskName: 'a:b' does not match '^(?:[^:|]+)$'",
             REQUESTS_HINT,
         ],
     )
@@ -278,9 +272,7 @@ def test_refused(mhub_fake):
 
 @pytest.mark.parametrize("where", ["test", "class", "module"])
 def test_both_opt_outs_by_marker(inner: Inner, where: str) -> None:
-    marker = (
-        "@pytest.mark.mhub_fake(assert_all_faults_fired=False, assert_all_requests_valid=False)"
-    )
+    marker = "@pytest.mark.mhub_fake(assert_all_faults_fired=False, assert_all_requests_valid=False)"
     body = """
 def test_opted_out(mhub_fake):
     mhub_fake.fail("NotifyMigrationTaskState", "ThrottlingException", times=None)
@@ -292,8 +284,10 @@ def test_opted_out(mhub_fake):
     if where == "test":
         source = marker + body
     elif where == "class":
-        source = marker + "\nclass TestOptedOut:\n" + body.replace("\n", "\n    ").replace(
-            "(mhub_fake)", "(self, mhub_fake)"
+        source = (
+            marker
+            + "\nclass TestOptedOut:\n"
+            + body.replace("\n", "\n    ").replace("(mhub_fake)", "(self, mhub_fake)")
         )
     else:
         source = "pytestmark = " + marker[1:] + "\n\n" + body
@@ -312,9 +306,7 @@ def test_opted_out(mhub_fake):
         ("assert_all_requests_valid", "1 queued fault never fired:", "malformed"),
     ],
 )
-def test_each_opt_out_silences_only_its_check(
-    inner: Inner, option: str, survives: str, silenced: str
-) -> None:
+def test_each_opt_out_silences_only_its_check(inner: Inner, option: str, survives: str, silenced: str) -> None:
     result = inner.run(
         f"""
 @pytest.mark.mhub_fake({option}=False)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import List, Tuple
 
 import pytest
 
@@ -14,7 +13,7 @@ from pytest_migrationhub._operations import HANDLERS
 README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
 
 
-def python_blocks() -> List[str]:
+def python_blocks() -> list[str]:
     return re.findall(r"```python\n(.*?)```", README, flags=re.S)
 
 
@@ -51,8 +50,7 @@ def test_the_two_commands_are_in_the_readme() -> None:
     assert test_command + "\n" in ci
 
 
-
-def headings() -> List[Tuple[int, str]]:
+def headings() -> list[tuple[int, str]]:
     """The README's ``##`` and ``###`` headings, outside code blocks, in order."""
     found = []
     fenced = False

@@ -20,7 +20,7 @@ from __future__ import annotations
 import http.client
 import json
 from datetime import datetime, timezone
-from typing import Any, Dict, Tuple
+from typing import Any
 
 import pytest
 from support import HOME, STREAM, TASK, error_of, ids
@@ -40,12 +40,10 @@ def at(seconds: float) -> datetime:
     return datetime.fromtimestamp(seconds, timezone.utc)
 
 
-def answer(response: Dict[str, Any]) -> Dict[str, Any]:
+def answer(response: dict[str, Any]) -> dict[str, Any]:
     """The response body, once botocore's ``ResponseMetadata`` is set aside."""
     assert response["ResponseMetadata"]["HTTPStatusCode"] == 200
     return {key: value for key, value in response.items() if key != "ResponseMetadata"}
-
-
 
 
 # --- streams and tasks ----------------------------------------------------------------------
@@ -86,7 +84,9 @@ def test_API_NotifyMigrationTaskState(mhub_fake: MigrationHubFake, mgh: Any) -> 
     assert answer(sent) == {}
     task = mhub_fake.task(STREAM, TASK)
     assert (task.status, task.progress_percent, task.status_detail) == (
-        "IN_PROGRESS", 77, "Migration: Copying image data"
+        "IN_PROGRESS",
+        77,
+        "Migration: Copying image data",
     )
     assert (task.update_date_time, task.next_update_seconds) == (at(1493660853), 60)
 
@@ -249,7 +249,8 @@ def test_API_DescribeApplicationState(mhub_fake: MigrationHubFake, mgh: Any) -> 
     # Sent as the page has it: older botocore releases (1.34 among them) drop a datetime's milliseconds.
     body = {"ApplicationId": APPLICATION, "Status": "IN_PROGRESS", "UpdateDateTime": 1493405005.639}
     status, _headers, _body = mhub_fake.handle(
-        catalog().by_name["NotifyApplicationState"].target, json.dumps(body).encode(),
+        catalog().by_name["NotifyApplicationState"].target,
+        json.dumps(body).encode(),
         {"Authorization": f"AWS4-HMAC-SHA256 Credential=AKIA/20170428/{HOME}/mgh/aws4_request"},
     )
     assert status == 200
@@ -268,8 +269,7 @@ def test_API_NotifyApplicationState(mhub_fake: MigrationHubFake, mgh: Any) -> No
         mgh.notify_application_state(ApplicationId=APPLICATION, Status="IN_PROGRESS", DryRun=True)
     assert error_of(raised) == ("DryRunOperation", 400, "Dry Run was a success!")
     assert str(raised.value) == (
-        "An error occurred (DryRunOperation) when calling the NotifyApplicationState operation: "
-        "Dry Run was a success!"
+        "An error occurred (DryRunOperation) when calling the NotifyApplicationState operation: Dry Run was a success!"
     )
     assert (application.status, application.last_updated_time) == (None, None)
 
@@ -298,7 +298,9 @@ ASSOCIATE_CREATED_ARTIFACT_AS_PRINTED = b"""{
 }"""
 
 
-def send_raw(way: str, request: pytest.FixtureRequest, fake: MigrationHubFake, operation: str, body: bytes) -> Tuple[int, Any]:
+def send_raw(
+    way: str, request: pytest.FixtureRequest, fake: MigrationHubFake, operation: str, body: bytes
+) -> tuple[int, Any]:
     """POST ``body`` as it is, to ``fake.handle`` or to the fake's HTTP server."""
     auth = (
         f"AWS4-HMAC-SHA256 Credential=testing/20240101/{HOME}/mgh/aws4_request, "
@@ -326,7 +328,8 @@ def test_API_NotifyApplicationState_as_printed_is_not_json(
     application = mhub_fake.add_application(APPLICATION)
     status, body = send_raw(way, request, mhub_fake, "NotifyApplicationState", NOTIFY_APPLICATION_STATE_AS_PRINTED)
     assert (status, body) == (
-        400, {"__type": "SerializationException", "Message": "NotifyApplicationState: the body is not JSON"}
+        400,
+        {"__type": "SerializationException", "Message": "NotifyApplicationState: the body is not JSON"},
     )
     assert (application.status, application.last_updated_time) == (None, None)
 

@@ -58,7 +58,8 @@ def test_migration(mhub_fake, freezer):
         client.import_migration_task(ProgressUpdateStream="SMS", MigrationTaskName="a|b")
     assert mhub_fake.task("SMS", "web-01").status == "COMPLETED"
 """,
-        "-p", "no:randomly",
+        "-p",
+        "no:randomly",
         header=REPORTING,
     )
     result.assert_outcomes(failed=1)
@@ -75,10 +76,8 @@ def test_migration(mhub_fake, freezer):
             "    2024-05-01T12:15:00Z  COMPLETED    100%",
             "  SMS/never-notified: no update yet",
             "6 calls, 3 rejected or faulted:",
-            "  NotifyMigrationTaskState: ThrottlingException: ThrottlingException injected "
-            "by mhub_fake.fail() (x2)",
-            "  ImportMigrationTask: InvalidInputException: $.MigrationTaskName: 'a|b' does "
-            "not match '^(?:[^:|]+)$'",
+            "  NotifyMigrationTaskState: ThrottlingException: ThrottlingException injected by mhub_fake.fail() (x2)",
+            "  ImportMigrationTask: InvalidInputException: $.MigrationTaskName: 'a|b' does not match '^(?:[^:|]+)$'",
         ],
     )
 
@@ -92,7 +91,8 @@ def test_small(mhub_fake, freezer):
     notify(mgh(), "sms-1", "IN_PROGRESS", 10)
     assert mhub_fake.progress("SMS", "sms-1") == [100]
 """,
-        "-p", "no:randomly",
+        "-p",
+        "no:randomly",
         header=REPORTING,
     )
     result.assert_outcomes(failed=1)
@@ -126,7 +126,8 @@ def test_big(mhub_fake, freezer):
             notify(client, "task-01", "IN_PROGRESS", 150)
     assert False
 """,
-        "-p", "no:randomly",
+        "-p",
+        "no:randomly",
         header=REPORTING,
     )
     result.assert_outcomes(failed=1)
@@ -164,7 +165,8 @@ def test_accounts(mhub_fake, freezer):
     mhub_fake.add_task("SMS", "sms-2", account="111122223333")
     assert False
 """,
-        "-p", "no:randomly",
+        "-p",
+        "no:randomly",
         header=REPORTING,
     )
     result.assert_outcomes(failed=1)
@@ -194,7 +196,8 @@ def test_fails_twice(mhub_fake):
     mhub_fake.fail("ImportMigrationTask", "ThrottlingException")
     assert False
 """,
-        "-p", "no:randomly",
+        "-p",
+        "no:randomly",
         header=REPORTING,
     )
     result.assert_outcomes(passed=1, failed=1, errors=2)
@@ -229,7 +232,8 @@ def test_fails_without_the_fixture():
 def test_expected_to_fail(mhub_fake):
     assert False
 """,
-        "-p", "no:randomly",
+        "-p",
+        "no:randomly",
         header=REPORTING,
     )
     result.assert_outcomes(passed=1, failed=1, xfailed=1)
@@ -290,7 +294,8 @@ def test_refused_before_sending():
 def test_with_the_fixture(mhub_fake):
     mgh().create_progress_update_stream()
 """,
-        "-p", "no:randomly",
+        "-p",
+        "no:randomly",
         header=REPORTING,
     )
     result.assert_outcomes(failed=3)

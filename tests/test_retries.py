@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import Any, Dict
+from typing import Any
 
 import pytest
 from botocore.config import Config
@@ -17,7 +17,7 @@ from pytest_migrationhub import MigrationHubFakeError, mock_migrationhub
 @pytest.mark.parametrize("mode", ["legacy", "standard", "adaptive"])
 @pytest.mark.usefixtures("no_real_sleep")
 def test_throttling_is_retried_with_virtual_backoff(
-    mhub_fake: Any, task: Any, make_client: Any, sample: Dict[str, Any], mode: str
+    mhub_fake: Any, task: Any, make_client: Any, sample: dict[str, Any], mode: str
 ) -> None:
     # max_attempts counts retries: 5 allows the fifth attempt to succeed.
     client = make_client("mgh", retries={"mode": mode, "max_attempts": 5})
@@ -34,7 +34,9 @@ def test_throttling_is_retried_with_virtual_backoff(
     assert len(delays) == 4 and all(d >= 0 for d in delays)
 
 
-def test_retries_give_up_as_botocore_decides(mhub_fake: Any, task: Any, make_client: Any, sample: Dict[str, Any]) -> None:
+def test_retries_give_up_as_botocore_decides(
+    mhub_fake: Any, task: Any, make_client: Any, sample: dict[str, Any]
+) -> None:
     client = make_client("mgh", retries={"mode": "standard", "total_max_attempts": 3})
     mhub_fake.fail("NotifyMigrationTaskState", "ThrottlingException", times=None)
     with pytest.raises(client.exceptions.ThrottlingException) as raised:
@@ -49,7 +51,7 @@ def test_retries_give_up_as_botocore_decides(mhub_fake: Any, task: Any, make_cli
 
 @pytest.mark.parametrize(("code", "status"), [("InternalServerError", 500), ("ServiceUnavailableException", 500)])
 def test_server_errors_are_500_and_retried(
-    mhub_fake: Any, task: Any, make_client: Any, sample: Dict[str, Any], code: str, status: int
+    mhub_fake: Any, task: Any, make_client: Any, sample: dict[str, Any], code: str, status: int
 ) -> None:
     client = make_client("mgh", retries={"mode": "standard", "total_max_attempts": 2})
     mhub_fake.fail("NotifyMigrationTaskState", code, times=2, message="try later")
@@ -60,7 +62,7 @@ def test_server_errors_are_500_and_retried(
     assert len(mhub_fake.calls) == 2
 
 
-def test_client_errors_are_not_retried(mhub_fake: Any, task: Any, make_client: Any, sample: Dict[str, Any]) -> None:
+def test_client_errors_are_not_retried(mhub_fake: Any, task: Any, make_client: Any, sample: dict[str, Any]) -> None:
     client = make_client("mgh", retries={"mode": "standard", "max_attempts": 5})
     mhub_fake.fail("NotifyMigrationTaskState", "AccessDeniedException")
     with pytest.raises(client.exceptions.AccessDeniedException) as raised:
@@ -71,7 +73,9 @@ def test_client_errors_are_not_retried(mhub_fake: Any, task: Any, make_client: A
     assert mhub_fake.retry_delays == []
 
 
-def test_throttling_can_carry_retry_after_seconds(mhub_fake: Any, task: Any, make_client: Any, sample: Dict[str, Any]) -> None:
+def test_throttling_can_carry_retry_after_seconds(
+    mhub_fake: Any, task: Any, make_client: Any, sample: dict[str, Any]
+) -> None:
     client = make_client("mgh", retries={"mode": "standard", "total_max_attempts": 1})
     mhub_fake.fail("NotifyMigrationTaskState", "ThrottlingException", retry_after_seconds=7)
     with pytest.raises(client.exceptions.ThrottlingException) as raised:
@@ -80,7 +84,7 @@ def test_throttling_can_carry_retry_after_seconds(mhub_fake: Any, task: Any, mak
 
 
 def test_adaptive_mode_does_not_hang_under_a_frozen_clock(
-    mhub_fake: Any, task: Any, make_client: Any, sample: Dict[str, Any]
+    mhub_fake: Any, task: Any, make_client: Any, sample: dict[str, Any]
 ) -> None:
     client = make_client("mgh", retries={"mode": "adaptive", "max_attempts": 5})
     with freeze_time("2026-01-01 12:00:00"):
@@ -91,7 +95,7 @@ def test_adaptive_mode_does_not_hang_under_a_frozen_clock(
 
 
 def test_a_long_lived_client_starts_every_fake_with_a_fresh_retry_quota(
-    make_client: Any, sample: Dict[str, Any]
+    make_client: Any, sample: dict[str, Any]
 ) -> None:
     # A module-level client throttled in test after test: the standard mode's
     # quota (500, 5 per throttled retry) would run out after ~33 such tests.
@@ -105,7 +109,7 @@ def test_a_long_lived_client_starts_every_fake_with_a_fresh_retry_quota(
 
 
 def test_within_one_fake_the_quota_runs_out_as_it_would(
-    mhub_fake: Any, task: Any, make_client: Any, sample: Dict[str, Any]
+    mhub_fake: Any, task: Any, make_client: Any, sample: dict[str, Any]
 ) -> None:
     client = make_client("mgh", retries={"mode": "standard", "max_attempts": 5})
     mhub_fake.fail("NotifyMigrationTaskState", "ThrottlingException", times=None)
@@ -118,7 +122,7 @@ def test_within_one_fake_the_quota_runs_out_as_it_would(
     assert quota_hits > 0
 
 
-def test_clients_created_before_the_fake_are_served(sample: Dict[str, Any], make_client: Any) -> None:
+def test_clients_created_before_the_fake_are_served(sample: dict[str, Any], make_client: Any) -> None:
     early = make_client("mgh")
     with mock_migrationhub() as fake:
         fake.add_task(STREAM, TASK)
@@ -127,9 +131,7 @@ def test_clients_created_before_the_fake_are_served(sample: Dict[str, Any], make
 
 
 @pytest.mark.parametrize("endpoint_url", ["https://mgh.example.invalid", "http://127.0.0.1:9"])
-def test_any_endpoint_url_and_region_is_served(
-    mhub_fake: Any, botocore_session: Any, endpoint_url: str
-) -> None:
+def test_any_endpoint_url_and_region_is_served(mhub_fake: Any, botocore_session: Any, endpoint_url: str) -> None:
     client = botocore_session.create_client("mgh", region_name="us-west-2", endpoint_url=endpoint_url)
     client.create_progress_update_stream(ProgressUpdateStreamName=STREAM)
     other = botocore_session.create_client("mgh", region_name="ap-southeast-2", endpoint_url=endpoint_url)

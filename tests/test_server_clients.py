@@ -12,7 +12,7 @@ import sys
 import textwrap
 import threading
 from datetime import datetime, timezone
-from typing import Any, List, Tuple
+from typing import Any
 
 import pytest
 from server_helpers import (
@@ -34,7 +34,7 @@ from pytest_migrationhub._server import MigrationHubServer
 
 
 @pytest.fixture
-def aws_cli() -> List[str]:
+def aws_cli() -> list[str]:
     # awscli pins an exact botocore in some versions; where it cannot be installed
     # alongside the botocore under test, these tests are skipped, not failed.
     if importlib.util.find_spec("awscli") is None:
@@ -42,23 +42,29 @@ def aws_cli() -> List[str]:
     return [sys.executable, "-m", "awscli"]
 
 
-def run_cli(aws_cli: List[str], server: MigrationHubServer, *args: str) -> "subprocess.CompletedProcess[str]":
-    return subprocess.run(
-        [*aws_cli, *args], env=server.client_env(), capture_output=True, text=True, timeout=60
-    )
+def run_cli(aws_cli: list[str], server: MigrationHubServer, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*aws_cli, *args], env=server.client_env(), capture_output=True, text=True, timeout=60)
 
 
-def test_the_aws_cli_sends_the_sample_request(mhub_fake: MigrationHubFake, mhub_server: MigrationHubServer, aws_cli: List[str]) -> None:
+def test_the_aws_cli_sends_the_sample_request(
+    mhub_fake: MigrationHubFake, mhub_server: MigrationHubServer, aws_cli: list[str]
+) -> None:
     steps = [
         ["mgh", "create-progress-update-stream", "--progress-update-stream-name", STREAM],
         ["mgh", "import-migration-task", "--progress-update-stream", STREAM, "--migration-task-name", TASK],
         [
-            "mgh", "notify-migration-task-state",
-            "--progress-update-stream", STREAM,
-            "--migration-task-name", TASK,
-            "--task", json.dumps(SAMPLE_BODY["Task"]),
-            "--update-date-time", "2017-05-01T17:47:33Z",
-            "--next-update-seconds", "60",
+            "mgh",
+            "notify-migration-task-state",
+            "--progress-update-stream",
+            STREAM,
+            "--migration-task-name",
+            TASK,
+            "--task",
+            json.dumps(SAMPLE_BODY["Task"]),
+            "--update-date-time",
+            "2017-05-01T17:47:33Z",
+            "--next-update-seconds",
+            "60",
         ],
     ]
     for step in steps:
@@ -67,7 +73,10 @@ def test_the_aws_cli_sends_the_sample_request(mhub_fake: MigrationHubFake, mhub_
 
     task = mhub_fake.task(STREAM, TASK)
     assert (task.status, task.status_detail, task.progress_percent, task.next_update_seconds) == (
-        "IN_PROGRESS", "Migration: Copying image data", 77, 60,
+        "IN_PROGRESS",
+        "Migration: Copying image data",
+        77,
+        60,
     )
     assert task.update_date_time == datetime(2017, 5, 1, 17, 47, 33, tzinfo=timezone.utc)
     assert [(c.operation, c.region, c.error_code) for c in mhub_fake.calls] == [
@@ -81,12 +90,18 @@ def test_the_aws_cli_sends_the_sample_request(mhub_fake: MigrationHubFake, mhub_
 # The CLI's request is malformed on purpose, and the teardown cannot see that the CLI failed.
 @pytest.mark.mhub_fake(assert_all_requests_valid=False)
 def test_the_aws_cli_gets_invalid_input_for_a_task_name_with_a_pipe(
-    mhub_fake: MigrationHubFake, mhub_server: MigrationHubServer, aws_cli: List[str]
+    mhub_fake: MigrationHubFake, mhub_server: MigrationHubServer, aws_cli: list[str]
 ) -> None:
     mhub_fake.add_stream(STREAM)
     done = run_cli(
-        aws_cli, mhub_server,
-        "mgh", "import-migration-task", "--progress-update-stream", STREAM, "--migration-task-name", "web|01",
+        aws_cli,
+        mhub_server,
+        "mgh",
+        "import-migration-task",
+        "--progress-update-stream",
+        STREAM,
+        "--migration-task-name",
+        "web|01",
     )
     assert done.returncode != 0
     assert done.stderr.strip() == (
@@ -98,15 +113,25 @@ def test_the_aws_cli_gets_invalid_input_for_a_task_name_with_a_pipe(
 
 
 def test_the_aws_cli_retries_a_throttled_call_and_completes(
-    mhub_fake: MigrationHubFake, mhub_server: MigrationHubServer, aws_cli: List[str]
+    mhub_fake: MigrationHubFake, mhub_server: MigrationHubServer, aws_cli: list[str]
 ) -> None:
     mhub_fake.add_task(STREAM, TASK)
     mhub_fake.fail("NotifyMigrationTaskState", "ThrottlingException", times=1)
     done = run_cli(
-        aws_cli, mhub_server,
-        "mgh", "notify-migration-task-state", "--progress-update-stream", STREAM,
-        "--migration-task-name", TASK, "--task", "Status=COMPLETED,ProgressPercent=100",
-        "--update-date-time", "2017-05-01T17:47:33Z", "--next-update-seconds", "60",
+        aws_cli,
+        mhub_server,
+        "mgh",
+        "notify-migration-task-state",
+        "--progress-update-stream",
+        STREAM,
+        "--migration-task-name",
+        TASK,
+        "--task",
+        "Status=COMPLETED,ProgressPercent=100",
+        "--update-date-time",
+        "2017-05-01T17:47:33Z",
+        "--next-update-seconds",
+        "60",
     )
     assert (done.returncode, done.stderr) == (0, "")
     assert [c.error_code for c in mhub_fake.calls] == ["ThrottlingException", None]
@@ -137,7 +162,9 @@ def test_boto3_in_a_subprocess_reaches_both_services_with_its_region_and_account
     done = subprocess.run(
         [sys.executable, "-c", script],
         env=mhub_server.client_env(access_key_id="111122223333"),
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == [[{"ProgressUpdateStreamName": "SMS"}], "us-west-2", "ResourceNotFoundException"]
@@ -154,10 +181,15 @@ def test_boto3_in_a_subprocess_reaches_both_services_with_its_region_and_account
 def test_client_env_points_a_subprocess_at_the_server_with_dummy_credentials(
     mhub_server: MigrationHubServer,
 ) -> None:
-    env = mhub_server.client_env(base={
-        "PATH": "/bin", "AWS_PROFILE": "prod", "AWS_SESSION_TOKEN": "x", "HOME": "/h",
-        "AWS_ENDPOINT_URL": "http://elsewhere:4566",  # dropped: it would send every service somewhere
-    })
+    env = mhub_server.client_env(
+        base={
+            "PATH": "/bin",
+            "AWS_PROFILE": "prod",
+            "AWS_SESSION_TOKEN": "x",
+            "HOME": "/h",
+            "AWS_ENDPOINT_URL": "http://elsewhere:4566",  # dropped: it would send every service somewhere
+        }
+    )
     assert mhub_server.endpoint_url == f"http://127.0.0.1:{mhub_server.port}"
     assert {k: v for k, v in env.items() if k.startswith("AWS_")} == {
         "AWS_ENDPOINT_URL_MIGRATION_HUB": mhub_server.endpoint_url,
@@ -177,7 +209,7 @@ def test_client_env_points_a_subprocess_at_the_server_with_dummy_credentials(
 
 
 def test_client_env_sends_only_migration_hub_to_the_server(
-    mhub_fake: MigrationHubFake, mhub_server: MigrationHubServer, aws_cli: List[str]
+    mhub_fake: MigrationHubFake, mhub_server: MigrationHubServer, aws_cli: list[str]
 ) -> None:
     # Endpoints as a subprocess's boto3 resolves them; no client here makes a call.
     script = textwrap.dedent(
@@ -205,7 +237,8 @@ def test_client_env_sends_only_migration_hub_to_the_server(
         ran = run_cli(aws_cli, mhub_server, *command)
         assert (ran.returncode, ran.stderr) == (0, ""), command
     assert [(c.service, c.operation) for c in mhub_fake.calls] == [
-        ("mgh", "ListProgressUpdateStreams"), ("migrationhub-config", "GetHomeRegion"),
+        ("mgh", "ListProgressUpdateStreams"),
+        ("migrationhub-config", "GetHomeRegion"),
     ]
 
 
@@ -215,8 +248,11 @@ def test_an_xml_service_s_sdk_reads_why_it_was_refused() -> None:
 
     with MigrationHubServer(MigrationHubFake()) as server:
         s3 = boto3.client(
-            "s3", endpoint_url=server.endpoint_url, region_name="us-west-2",
-            aws_access_key_id="testing", aws_secret_access_key="testing",
+            "s3",
+            endpoint_url=server.endpoint_url,
+            region_name="us-west-2",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
         )
         with pytest.raises(s3.exceptions.ClientError) as raised:
             s3.put_object(Bucket="backups", Key="plan.json", Body=b"{}")
@@ -248,7 +284,9 @@ def test_client_env_defaults_to_the_home_region(mhub_server: MigrationHubServer)
     assert mhub_server.client_env()["AWS_DEFAULT_REGION"] == "eu-central-1"
 
 
-def test_answers_carry_the_json_content_type_and_a_request_id(mhub_fake: MigrationHubFake, mhub_server: MigrationHubServer) -> None:
+def test_answers_carry_the_json_content_type_and_a_request_id(
+    mhub_fake: MigrationHubFake, mhub_server: MigrationHubServer
+) -> None:
     ok = api(mhub_server, "CreateProgressUpdateStream", {"ProgressUpdateStreamName": STREAM})
     failed = api(mhub_server, "ImportMigrationTask", {"ProgressUpdateStream": "nope", "MigrationTaskName": TASK})
     assert (ok[0], ok[2]) == (200, {})
@@ -259,7 +297,9 @@ def test_answers_carry_the_json_content_type_and_a_request_id(mhub_fake: Migrati
     assert ok[1]["x-amzn-RequestId"] != failed[1]["x-amzn-RequestId"]
 
 
-def test_region_and_account_come_from_the_credential_scope(mhub_fake: MigrationHubFake, mhub_server: MigrationHubServer) -> None:
+def test_region_and_account_come_from_the_credential_scope(
+    mhub_fake: MigrationHubFake, mhub_server: MigrationHubServer
+) -> None:
     api(mhub_server, "ListProgressUpdateStreams", region="ap-southeast-2", key="444455556666")
     api(mhub_server, "ListProgressUpdateStreams", region=None)  # no Authorization header at all
     api(mhub_server, "ListProgressUpdateStreams", region=None, headers={"authorization": auth("eu-west-3")})
@@ -278,10 +318,12 @@ def test_both_target_prefixes_are_routed(mhub_fake: MigrationHubFake, mhub_serve
     assert [c.service for c in mhub_fake.calls] == ["migrationhub-config", "mgh"]
 
 
-def test_many_concurrent_connections_lose_no_update(mhub_fake: MigrationHubFake, mhub_server: MigrationHubServer) -> None:
+def test_many_concurrent_connections_lose_no_update(
+    mhub_fake: MigrationHubFake, mhub_server: MigrationHubServer
+) -> None:
     mhub_fake.add_task(STREAM, TASK)
     clients, each = 16, 20
-    results: "queue.Queue[Tuple[str, int]]" = queue.Queue()
+    results: queue.Queue[tuple[str, int]] = queue.Queue()
 
     def client(n: int) -> None:
         conn = connect(mhub_server)  # one kept-alive connection per client
@@ -306,7 +348,9 @@ def test_many_concurrent_connections_lose_no_update(mhub_fake: MigrationHubFake,
 
 
 # The clock is frozen before the server starts, and stays frozen while it stops.
-def test_staleness_follows_the_test_s_frozen_clock(freezer: Any, mhub_fake: MigrationHubFake, mhub_server: MigrationHubServer) -> None:
+def test_staleness_follows_the_test_s_frozen_clock(
+    freezer: Any, mhub_fake: MigrationHubFake, mhub_server: MigrationHubServer
+) -> None:
     mhub_fake.add_task(STREAM, TASK)
     # The client sends its UpdateDateTime; the server judges it against the test's clock.
     assert notify(mhub_server, datetime.now(timezone.utc).timestamp()) == 200
@@ -329,18 +373,21 @@ def test_staleness_under_time_machine(mhub_fake: MigrationHubFake, mhub_server: 
 
 
 @pytest.mark.mhub_fake(home_region=None)
-def test_the_marker_configures_what_the_server_answers(mhub_fake: MigrationHubFake, mhub_server: MigrationHubServer) -> None:
+def test_the_marker_configures_what_the_server_answers(
+    mhub_fake: MigrationHubFake, mhub_server: MigrationHubServer
+) -> None:
     assert error_of(api(mhub_server, "ListProgressUpdateStreams"))[1] == "HomeRegionNotSetException"
     assert api(mhub_server, "GetHomeRegion", prefix="AWSMigrationHubMultiAccountService")[2] == {}
 
 
 @pytest.mark.mhub_fake(home_region=None)
 def test_a_missing_home_region_names_the_control_api_route_over_http(
-    mhub_fake: MigrationHubFake, mhub_server: MigrationHubServer, aws_cli: List[str]
+    mhub_fake: MigrationHubFake, mhub_server: MigrationHubServer, aws_cli: list[str]
 ) -> None:
     # In-process, the hint names mhub_fake.home_region (tests/test_operations.py); over HTTP, the route.
     assert error_of(api(mhub_server, "ListProgressUpdateStreams")) == (
-        400, "HomeRegionNotSetException",
+        400,
+        "HomeRegionNotSetException",
         "ListProgressUpdateStreams: no home region is set; set one with migrationhub-config "
         'CreateHomeRegionControl (on this server: PUT /mhub-api/home-region with {"home_region": "us-west-2"})',
     )

@@ -6,7 +6,7 @@ import json
 import re
 import shutil
 import subprocess
-from typing import Any, Tuple
+from typing import Any
 
 import pytest
 from server_helpers import (
@@ -26,7 +26,9 @@ from pytest_migrationhub._fake import MigrationHubFake
 from pytest_migrationhub._server import MigrationHubServer
 
 
-def test_the_control_api_reads_streams_tasks_updates_and_calls(mhub_fake: MigrationHubFake, mhub_server: MigrationHubServer) -> None:
+def test_the_control_api_reads_streams_tasks_updates_and_calls(
+    mhub_fake: MigrationHubFake, mhub_server: MigrationHubServer
+) -> None:
     assert control(mhub_server, "POST", "streams", {"name": "DMS"}) == (200, {})
     status, task = control(mhub_server, "POST", "tasks", {"stream": STREAM, "task": TASK})
     assert (status, task["name"], task["status"], task["updates"]) == (200, TASK, None, [])
@@ -67,23 +69,33 @@ def test_the_control_api_reads_streams_tasks_updates_and_calls(mhub_fake: Migrat
     assert calls["calls"][0]["params"]["Task"] == {"Status": "IN_PROGRESS", "ProgressPercent": 40}
 
 
-def test_task_names_with_slashes_and_spaces_go_in_the_query(mhub_fake: MigrationHubFake, mhub_server: MigrationHubServer) -> None:
+def test_task_names_with_slashes_and_spaces_go_in_the_query(
+    mhub_fake: MigrationHubFake, mhub_server: MigrationHubServer
+) -> None:
     mhub_fake.add_task(STREAM, "web/01 db")
     status, task = control(mhub_server, "GET", f"task?stream={STREAM}&task=web%2F01+db")
     assert (status, task["name"]) == (200, "web/01 db")
 
 
-def test_faults_denials_and_the_home_region_steer_the_fake(mhub_fake: MigrationHubFake, mhub_server: MigrationHubServer) -> None:
+def test_faults_denials_and_the_home_region_steer_the_fake(
+    mhub_fake: MigrationHubFake, mhub_server: MigrationHubServer
+) -> None:
     assert control(
-        mhub_server, "POST", "faults",
+        mhub_server,
+        "POST",
+        "faults",
         {"operation": "ListProgressUpdateStreams", "error_code": "ThrottlingException", "retry_after_seconds": 3},
     ) == (200, {})
     _, _, body = api(mhub_server, "ListProgressUpdateStreams")
     assert (body["__type"], body["RetryAfterSeconds"]) == ("ThrottlingException", 3)
     assert api(mhub_server, "ListProgressUpdateStreams")[0] == 200  # times defaults to 1
 
-    control(mhub_server, "POST", "faults", {"operation": "list_progress_update_streams",
-                                            "error_code": "ServiceUnavailableException", "times": None})
+    control(
+        mhub_server,
+        "POST",
+        "faults",
+        {"operation": "list_progress_update_streams", "error_code": "ServiceUnavailableException", "times": None},
+    )
     assert [api(mhub_server, "ListProgressUpdateStreams")[0] for _ in range(3)] == [500] * 3
     assert control(mhub_server, "DELETE", "faults") == (200, {})
     assert api(mhub_server, "ListProgressUpdateStreams")[0] == 200
@@ -94,7 +106,10 @@ def test_faults_denials_and_the_home_region_steer_the_fake(mhub_fake: MigrationH
     )
     control(mhub_server, "POST", "allow", {"operation": "CreateProgressUpdateStream"})
 
-    assert control(mhub_server, "PUT", "home-region", {"home_region": "eu-west-1"}) == (200, {"home_region": "eu-west-1"})
+    assert control(mhub_server, "PUT", "home-region", {"home_region": "eu-west-1"}) == (
+        200,
+        {"home_region": "eu-west-1"},
+    )
     assert mhub_fake.home_region == "eu-west-1"
     assert api(mhub_server, "CreateProgressUpdateStream", {"ProgressUpdateStreamName": STREAM})[2]["Message"] == (
         "CreateProgressUpdateStream: writes must be sent to the home region eu-west-1; "
@@ -118,7 +133,9 @@ def test_reset_forgets_everything_and_restores_the_marker_s_home_region(
     assert control(mhub_server, "GET", "unexplained") == (200, {"problems": []})  # the fault is gone
 
 
-def test_unexplained_reports_what_the_teardown_would(mhub_fake: MigrationHubFake, mhub_server: MigrationHubServer) -> None:
+def test_unexplained_reports_what_the_teardown_would(
+    mhub_fake: MigrationHubFake, mhub_server: MigrationHubServer
+) -> None:
     mhub_fake.fail("NotifyMigrationTaskState", "ThrottlingException", times=2)
     status, body = control(mhub_server, "GET", "unexplained")
     assert (status, body) == (200, {"problems": mhub_fake.unexplained()})
@@ -126,8 +143,13 @@ def test_unexplained_reports_what_the_teardown_would(mhub_fake: MigrationHubFake
     mhub_fake.clear_faults()
 
 
-def test_accounts_applications_and_discovered_resources(mhub_fake: MigrationHubFake, mhub_server: MigrationHubServer) -> None:
-    assert control(mhub_server, "POST", "accounts", {"account": "111122223333", "access_key_id": "AKIDTEAM"}) == (200, {})
+def test_accounts_applications_and_discovered_resources(
+    mhub_fake: MigrationHubFake, mhub_server: MigrationHubServer
+) -> None:
+    assert control(mhub_server, "POST", "accounts", {"account": "111122223333", "access_key_id": "AKIDTEAM"}) == (
+        200,
+        {},
+    )
     assert control(mhub_server, "GET", "accounts") == (200, {"accounts": mhub_fake.accounts})
     assert "111122223333" in mhub_fake.accounts
     assert control(mhub_server, "POST", "streams", {"name": "Team", "account": "111122223333"}) == (200, {})
@@ -143,7 +165,8 @@ def test_accounts_applications_and_discovered_resources(mhub_fake: MigrationHubF
     status, apps = control(mhub_server, "GET", "applications")
     assert [a["application_id"] for a in apps["applications"]] == ["d-application-0123456789abcdef0"]
     assert control(mhub_server, "POST", "discovered-resources", {"configuration_id": "d-server-0123456789abcdef0"}) == (
-        200, {}
+        200,
+        {},
     )
 
 
@@ -151,35 +174,107 @@ def test_the_control_api_turns_misuse_into_400(mhub_fake: MigrationHubFake, mhub
     with pytest.raises(MigrationHubFakeError) as raised:
         mhub_fake.task(STREAM, "nope")
     assert control(mhub_server, "GET", f"task?stream={STREAM}&task=nope") == (
-        400, {"__type": "MigrationHubFakeError", "Message": str(raised.value)}
+        400,
+        {"__type": "MigrationHubFakeError", "Message": str(raised.value)},
     )
     with pytest.raises(MigrationHubFakeError) as raised:
         mhub_fake.fail("NotifyMigrationTaskStat", "ThrottlingException")
-    assert control(mhub_server, "POST", "faults", {"operation": "NotifyMigrationTaskStat", "error_code": "ThrottlingException"}) == (
-        400, {"__type": "MigrationHubFakeError", "Message": str(raised.value)}
+    assert control(
+        mhub_server, "POST", "faults", {"operation": "NotifyMigrationTaskStat", "error_code": "ThrottlingException"}
+    ) == (400, {"__type": "MigrationHubFakeError", "Message": str(raised.value)})
+    assert (
+        control(
+            mhub_server,
+            "POST",
+            "faults",
+            {"operation": "ListProgressUpdateStreams", "error_code": "ThrottlingException", "times": 0},
+        )[0]
+        == 400
     )
-    assert control(mhub_server, "POST", "faults", {"operation": "ListProgressUpdateStreams",
-                                                   "error_code": "ThrottlingException", "times": 0})[0] == 400
     assert control(mhub_server, "PUT", "home-region", {"home_region": "Mars"})[1]["__type"] == "MigrationHubFakeError"
 
 
 @pytest.mark.parametrize(
     ("method", "route", "body", "expected"),
     [
-        pytest.param("GET", "nope", None, (404, "NotFoundException", "no control API route GET /mhub-api/nope; GET /mhub-api/ lists them"), id="unknown-route"),
-        pytest.param("DELETE", "streams", None, (405, "MethodNotAllowedException", "DELETE /mhub-api/streams is not served; use GET or POST"), id="wrong-method"),
-        pytest.param("POST", "streams", b"{", (400, "BadRequestException", "POST /mhub-api/streams: the body is not JSON"), id="not-json"),
-        pytest.param("POST", "streams", b"[]", (400, "BadRequestException", "POST /mhub-api/streams: the body must be a JSON object"), id="not-an-object"),
-        pytest.param("POST", "streams", {}, (400, "BadRequestException", "POST /mhub-api/streams: the field 'name' is required"), id="missing-field"),
-        pytest.param("POST", "streams", {"name": "SMS", "colour": "red"}, (400, "BadRequestException", "POST /mhub-api/streams: unknown field 'colour'; known: account, name"), id="unknown-field"),
-        pytest.param("POST", "faults", {"operation": "ListProgressUpdateStreams", "error_code": "ThrottlingException", "times": True}, (400, "BadRequestException", "POST /mhub-api/faults: the field 'times' must be an integer or null; got true"), id="wrong-type"),
-        pytest.param("GET", "calls?since=3", None, (400, "BadRequestException", "GET /mhub-api/calls: unknown query parameter 'since'; known: none"), id="unknown-parameter"),
-        pytest.param("GET", "task?stream=SMS", None, (400, "BadRequestException", "GET /mhub-api/task: the query parameter 'task' is required"), id="missing-parameter"),
-        pytest.param("GET", "tasks?stream=a&stream=b", None, (400, "BadRequestException", "GET /mhub-api/tasks: query parameter 'stream' is given more than once"), id="repeated-parameter"),
+        pytest.param(
+            "GET",
+            "nope",
+            None,
+            (404, "NotFoundException", "no control API route GET /mhub-api/nope; GET /mhub-api/ lists them"),
+            id="unknown-route",
+        ),
+        pytest.param(
+            "DELETE",
+            "streams",
+            None,
+            (405, "MethodNotAllowedException", "DELETE /mhub-api/streams is not served; use GET or POST"),
+            id="wrong-method",
+        ),
+        pytest.param(
+            "POST",
+            "streams",
+            b"{",
+            (400, "BadRequestException", "POST /mhub-api/streams: the body is not JSON"),
+            id="not-json",
+        ),
+        pytest.param(
+            "POST",
+            "streams",
+            b"[]",
+            (400, "BadRequestException", "POST /mhub-api/streams: the body must be a JSON object"),
+            id="not-an-object",
+        ),
+        pytest.param(
+            "POST",
+            "streams",
+            {},
+            (400, "BadRequestException", "POST /mhub-api/streams: the field 'name' is required"),
+            id="missing-field",
+        ),
+        pytest.param(
+            "POST",
+            "streams",
+            {"name": "SMS", "colour": "red"},
+            (400, "BadRequestException", "POST /mhub-api/streams: unknown field 'colour'; known: account, name"),
+            id="unknown-field",
+        ),
+        pytest.param(
+            "POST",
+            "faults",
+            {"operation": "ListProgressUpdateStreams", "error_code": "ThrottlingException", "times": True},
+            (
+                400,
+                "BadRequestException",
+                "POST /mhub-api/faults: the field 'times' must be an integer or null; got true",
+            ),
+            id="wrong-type",
+        ),
+        pytest.param(
+            "GET",
+            "calls?since=3",
+            None,
+            (400, "BadRequestException", "GET /mhub-api/calls: unknown query parameter 'since'; known: none"),
+            id="unknown-parameter",
+        ),
+        pytest.param(
+            "GET",
+            "task?stream=SMS",
+            None,
+            (400, "BadRequestException", "GET /mhub-api/task: the query parameter 'task' is required"),
+            id="missing-parameter",
+        ),
+        pytest.param(
+            "GET",
+            "tasks?stream=a&stream=b",
+            None,
+            (400, "BadRequestException", "GET /mhub-api/tasks: query parameter 'stream' is given more than once"),
+            id="repeated-parameter",
+        ),
     ],
 )
 def test_bad_control_requests_get_clear_errors(
-    mhub_server: MigrationHubServer, method: str, route: str, body: Any, expected: Tuple[int, str, str]
+    mhub_server: MigrationHubServer, method: str, route: str, body: Any, expected: tuple[int, str, str]
 ) -> None:
     status, answer = control(mhub_server, method, route, body)
     assert (status, answer["__type"], answer["Message"]) == expected
@@ -225,7 +320,9 @@ def test_the_readme_s_curl_session_works(mhub_fake: MigrationHubFake, mhub_serve
     assert mhub_server.endpoint_url in script
     done = subprocess.run(
         ["bash", "-c", "set -e\ncurl() { command curl -w '\\nHTTP %{http_code}\\n' \"$@\"; }\n" + script],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert done.returncode == 0, done.stderr
     statuses = re.findall(r"^HTTP (\d+)$", done.stdout, flags=re.M)

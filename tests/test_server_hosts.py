@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional, Tuple
+from typing import Any
 
 import pytest
 from server_helpers import (
@@ -21,7 +21,9 @@ from pytest_migrationhub._fake import MigrationHubFake
 from pytest_migrationhub._server import MigrationHubServer
 
 
-def host_refusal(host: str, name: str, answered: str = "localhost, 127.0.0.1 (any 127.x.y.z) and [::1]") -> Tuple[int, Any]:
+def host_refusal(
+    host: str, name: str, answered: str = "localhost, 127.0.0.1 (any 127.x.y.z) and [::1]"
+) -> tuple[int, Any]:
     return 403, {
         "__type": "ForbiddenException",
         "Message": (
@@ -53,7 +55,7 @@ def test_a_foreign_host_is_refused_everywhere(mhub_fake: MigrationHubFake, mhub_
 @pytest.mark.parametrize(
     "host", ["127.0.0.1", "127.0.0.1:1", "localhost", "LOCALHOST.:8080", "127.9.8.7:5000", "[::1]", "[::1]:5000", None]
 )
-def test_loopback_hosts_with_any_port_are_answered(mhub_server: MigrationHubServer, host: Optional[str]) -> None:
+def test_loopback_hosts_with_any_port_are_answered(mhub_server: MigrationHubServer, host: str | None) -> None:
     if host is None:  # HTTP/1.0 without Host: not a browser
         status, _, body = parse_raw(raw(mhub_server, b"GET /mhub-api/streams HTTP/1.0\r\n\r\n"))
     else:
@@ -81,7 +83,9 @@ def test_allowed_hosts_add_names_and_a_star_answers_any(mhub_fake: MigrationHubF
         MigrationHubServer(mhub_fake, allowed_hosts="mhub.test")
 
 
-def test_off_loopback_the_bound_address_is_answered(mhub_fake: MigrationHubFake, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_off_loopback_the_bound_address_is_answered(
+    mhub_fake: MigrationHubFake, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Binding a non-loopback address is off limits here: make no address count as loopback.
     import pytest_migrationhub._hosts as server_module
 
@@ -91,7 +95,7 @@ def test_off_loopback_the_bound_address_is_answered(mhub_fake: MigrationHubFake,
         assert send(server, "GET", "/mhub-api/streams", None, {"Host": "mhub.test"})[0] == 403
 
 
-def origin_refusal(method: str, path: str, origin: str) -> Tuple[int, Any]:
+def origin_refusal(method: str, path: str, origin: str) -> tuple[int, Any]:
     return 403, {
         "__type": "ForbiddenException",
         "Message": (
@@ -110,14 +114,19 @@ def test_a_cross_site_write_is_refused(mhub_fake: MigrationHubFake, mhub_server:
         origin_refusal("DELETE", "/mhub-api/faults", "null")
     )
     assert send(
-        mhub_server, "POST", "/", {"ProgressUpdateStreamName": STREAM}, {**NOTIFY_HEADERS, "Origin": "https://example.com"}
+        mhub_server,
+        "POST",
+        "/",
+        {"ProgressUpdateStreamName": STREAM},
+        {**NOTIFY_HEADERS, "Origin": "https://example.com"},
     ) == origin_refusal("POST", "/", "https://example.com")
     assert mhub_fake.calls == [] and mhub_fake.tasks() == []
     # The server's own origin may write; anyone may read (without CORS headers, a page cannot see it).
     own = {"Origin": f"http://127.0.0.1:{mhub_server.port}", "Content-Type": "application/json"}
     assert send(mhub_server, "POST", "/mhub-api/streams", {"name": STREAM}, own) == (200, {})
     assert send(mhub_server, "GET", "/mhub-api/streams", None, {"Origin": "https://example.com"}) == (
-        200, {"streams": [STREAM]}
+        200,
+        {"streams": [STREAM]},
     )
 
 
@@ -131,22 +140,33 @@ def test_a_cross_site_write_is_refused(mhub_fake: MigrationHubFake, mhub_server:
     ],
 )
 def test_a_control_write_needs_json(
-    mhub_fake: MigrationHubFake, mhub_server: MigrationHubServer, content_type: Optional[str], shown: str
+    mhub_fake: MigrationHubFake, mhub_server: MigrationHubServer, content_type: str | None, shown: str
 ) -> None:
     # What a page can send cross-site without a preflight: a simple content type, or none at all.
     headers = {} if content_type is None else {"Content-Type": content_type}
     mhub_fake.add_stream(STREAM)
     for method, route, body in (("POST", "reset", None), ("POST", "tasks", {"stream": STREAM, "task": TASK})):
-        assert send(mhub_server, method, CONTROL_PREFIX + route, body, headers) == (415, {
-            "__type": "UnsupportedMediaTypeException",
-            "Message": (
-                f"{method} /mhub-api/{route}: Content-Type {shown} is not accepted; control API writes take "
-                "Content-Type: application/json, with or without a body (curl: -H 'Content-Type: application/json')"
-            ),
-        })
+        assert send(mhub_server, method, CONTROL_PREFIX + route, body, headers) == (
+            415,
+            {
+                "__type": "UnsupportedMediaTypeException",
+                "Message": (
+                    f"{method} /mhub-api/{route}: Content-Type {shown} is not accepted; control API writes take "
+                    "Content-Type: application/json, with or without a body (curl: -H 'Content-Type: application/json')"
+                ),
+            },
+        )
     # Nor can the API be driven by one: it speaks application/x-amz-json-1.1 only.
-    status, body = send(mhub_server, "POST", "/", {"ProgressUpdateStreamName": "Other"},
-                        {**headers, "X-Amz-Target": "AWSMigrationHub.CreateProgressUpdateStream"})
+    status, body = send(
+        mhub_server,
+        "POST",
+        "/",
+        {"ProgressUpdateStreamName": "Other"},
+        {**headers, "X-Amz-Target": "AWSMigrationHub.CreateProgressUpdateStream"},
+    )
     assert (status, body["__type"]) == (415, "UnsupportedMediaTypeException")
     assert mhub_fake.streams == [STREAM] and mhub_fake.tasks() == [] and mhub_fake.calls == []
-    assert send(mhub_server, "POST", "/mhub-api/reset", None, {"Content-Type": "application/json; charset=utf-8"}) == (200, {})
+    assert send(mhub_server, "POST", "/mhub-api/reset", None, {"Content-Type": "application/json; charset=utf-8"}) == (
+        200,
+        {},
+    )

@@ -7,7 +7,8 @@ import re
 import socket
 import threading
 import time
-from typing import Any, Dict, Iterator, List, Tuple
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from server_helpers import (
@@ -33,61 +34,81 @@ from pytest_migrationhub._server import MAX_BODY, MigrationHubServer
     ("operation", "body", "headers", "expected"),
     [
         pytest.param(
-            "CreateProgressUpdateStream", b'{"ProgressUpdateStreamName": ', {},
+            "CreateProgressUpdateStream",
+            b'{"ProgressUpdateStreamName": ',
+            {},
             (400, "SerializationException", "CreateProgressUpdateStream: the body is not JSON"),
             id="malformed-json",
         ),
         pytest.param(
-            "CreateProgressUpdateStream", b"\xff\xfe", {},
+            "CreateProgressUpdateStream",
+            b"\xff\xfe",
+            {},
             (400, "SerializationException", "CreateProgressUpdateStream: the body is not JSON"),
             id="not-utf8",
         ),
         pytest.param(
-            "DeleteEverything", {}, {},
+            "DeleteEverything",
+            {},
+            {},
             (400, "UnknownOperationException", "AWSMigrationHub.DeleteEverything is not a Migration Hub operation"),
             id="unknown-operation",
         ),
         pytest.param(
-            "ListTables", {}, {"X-Amz-Target": "DynamoDB_20120810.ListTables"},
+            "ListTables",
+            {},
+            {"X-Amz-Target": "DynamoDB_20120810.ListTables"},
             (
-                400, "UnknownOperationException",
+                400,
+                "UnknownOperationException",
                 "DynamoDB_20120810.ListTables is not a Migration Hub operation (targets start with "
                 "AWSMigrationHub. or AWSMigrationHubMultiAccountService.); " + ONLY_MIGRATION_HUB,
             ),
             id="foreign-target",
         ),
         pytest.param(
-            "ListTables", {},
+            "ListTables",
+            {},
             {"X-Amz-Target": "DynamoDB_20120810.ListTables", "Content-Type": "application/x-amz-json-1.0"},
             (
-                400, "UnknownOperationException",
+                400,
+                "UnknownOperationException",
                 "DynamoDB_20120810.ListTables is not a Migration Hub operation (targets start with "
                 "AWSMigrationHub. or AWSMigrationHubMultiAccountService.); " + ONLY_MIGRATION_HUB,
             ),
             id="foreign-target-and-content-type",
         ),
         pytest.param(
-            "ListProgressUpdateStreams", {}, {"Authorization": auth().replace("/mgh/", "/dynamodb/")},
+            "ListProgressUpdateStreams",
+            {},
+            {"Authorization": auth().replace("/mgh/", "/dynamodb/")},
             (
-                400, "UnknownOperationException",
+                400,
+                "UnknownOperationException",
                 "POST / is a request for the 'dynamodb' service (so says its signature's credential scope); "
                 + ONLY_MIGRATION_HUB,
             ),
             id="signed-for-another-service",
         ),
         pytest.param(
-            "ListProgressUpdateStreams", {}, {"X-Amz-Target": ""},
+            "ListProgressUpdateStreams",
+            {},
+            {"X-Amz-Target": ""},
             (
-                400, "UnknownOperationException",
+                400,
+                "UnknownOperationException",
                 "the request has no X-Amz-Target header; name the operation there, e.g. "
                 "X-Amz-Target: AWSMigrationHub.NotifyMigrationTaskState",
             ),
             id="empty-target",
         ),
         pytest.param(
-            "ListProgressUpdateStreams", {}, {"Content-Type": "application/json"},
+            "ListProgressUpdateStreams",
+            {},
+            {"Content-Type": "application/json"},
             (
-                415, "UnsupportedMediaTypeException",
+                415,
+                "UnsupportedMediaTypeException",
                 "Content-Type 'application/json' is not supported; Migration Hub speaks AWS JSON 1.1: "
                 "send Content-Type: application/x-amz-json-1.1",
             ),
@@ -96,7 +117,12 @@ from pytest_migrationhub._server import MAX_BODY, MigrationHubServer
     ],
 )
 def test_bad_api_requests_get_aws_shaped_errors(
-    mhub_fake: MigrationHubFake, mhub_server: MigrationHubServer, operation: str, body: Any, headers: Dict[str, str], expected: Any
+    mhub_fake: MigrationHubFake,
+    mhub_server: MigrationHubServer,
+    operation: str,
+    body: Any,
+    headers: dict[str, str],
+    expected: Any,
 ) -> None:
     assert error_of(api(mhub_server, operation, body, headers=headers)) == expected
     assert still_serving(mhub_server)
@@ -131,7 +157,8 @@ def test_a_body_over_the_limit_gets_413_and_the_connection_stays_usable(
     conn = connect(mhub_server)
     too_big = b" " * (MAX_BODY + 1)
     assert error_of(api(mhub_server, "ListProgressUpdateStreams", too_big, conn=conn)) == (
-        413, "RequestEntityTooLargeException",
+        413,
+        "RequestEntityTooLargeException",
         "the request body (1048577 bytes) is larger than the server's limit of 1048576 bytes",
     )
     # The body was read and dropped: the next request on the same connection is answered.
@@ -172,7 +199,8 @@ def test_chunked_bodies_are_read_and_limited(mhub_fake: MigrationHubFake, mhub_s
 
     status, _, answer = parse_raw(raw(mhub_server, head + b"zz\r\n"))
     assert (status, answer) == (
-        400, {"__type": "BadRequestException", "Message": "a chunk size 'zz' is not hexadecimal"}
+        400,
+        {"__type": "BadRequestException", "Message": "a chunk size 'zz' is not hexadecimal"},
     )
     assert still_serving(mhub_server)
 
@@ -193,7 +221,8 @@ def test_chunked_bodies_are_read_and_limited(mhub_fake: MigrationHubFake, mhub_s
         pytest.param(
             b"POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n",
             (
-                501, "NotImplemented",
+                501,
+                "NotImplemented",
                 "Transfer-Encoding 'gzip' is not supported; send Content-Length or Transfer-Encoding: chunked",
             ),
             id="unknown-transfer-encoding",
@@ -201,7 +230,11 @@ def test_chunked_bodies_are_read_and_limited(mhub_fake: MigrationHubFake, mhub_s
         # http.server's own words, wrapped: only their gist is pinned.
         pytest.param(
             b"HELLO\r\n\r\n",
-            (400, "BadRequestException", r"Bad request syntax \('HELLO'\); this is not an HTTP/1\.1 request the server can read"),
+            (
+                400,
+                "BadRequestException",
+                r"Bad request syntax \('HELLO'\); this is not an HTTP/1\.1 request the server can read",
+            ),
             id="garbage",
         ),
         pytest.param(
@@ -212,7 +245,7 @@ def test_chunked_bodies_are_read_and_limited(mhub_fake: MigrationHubFake, mhub_s
     ],
 )
 def test_unreadable_http_gets_a_json_answer_and_a_closed_connection(
-    mhub_server: MigrationHubServer, request_bytes: bytes, expected: Tuple[int, str, str]
+    mhub_server: MigrationHubServer, request_bytes: bytes, expected: tuple[int, str, str]
 ) -> None:
     status, headers, body = parse_raw(raw(mhub_server, request_bytes))
     assert (status, body["__type"]) == expected[:2]
@@ -225,24 +258,33 @@ def test_unreadable_http_gets_a_json_answer_and_a_closed_connection(
     ("method", "path", "expected"),
     [
         pytest.param(
-            "GET", "/", (
-                405, "MethodNotAllowedException",
+            "GET",
+            "/",
+            (
+                405,
+                "MethodNotAllowedException",
                 "GET / is not served: Migration Hub requests are POST / with an X-Amz-Target header; "
                 "the control API is under /mhub-api/",
             ),
             id="get-root",
         ),
         pytest.param(
-            "PATCH", "/", (
-                405, "MethodNotAllowedException",
+            "PATCH",
+            "/",
+            (
+                405,
+                "MethodNotAllowedException",
                 "PATCH / is not served: Migration Hub requests are POST / with an X-Amz-Target header; "
                 "the control API is under /mhub-api/",
             ),
             id="patch-root",
         ),
         pytest.param(
-            "POST", "/moto-api/reset", (
-                404, "UnknownOperationException",
+            "POST",
+            "/moto-api/reset",
+            (
+                404,
+                "UnknownOperationException",
                 "no such path: POST /moto-api/reset; Migration Hub requests are POST / with an "
                 "X-Amz-Target header, and the control API is under /mhub-api/",
             ),
@@ -263,7 +305,9 @@ def test_unknown_paths_and_methods(mhub_server: MigrationHubServer, method: str,
 
 
 def test_head_gets_headers_only(mhub_server: MigrationHubServer) -> None:
-    status, headers, body = parse_raw(raw(mhub_server, b"HEAD / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"))
+    status, headers, body = parse_raw(
+        raw(mhub_server, b"HEAD / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+    )
     assert (status, body) == (405, None)
     assert int(headers["Content-Length"]) > 0
 
@@ -291,8 +335,10 @@ def test_a_client_that_sends_nothing_gets_408_and_blocks_nobody(quick_server: Mi
     assert time.monotonic() - started >= 0.25  # the server waited for its timeout first
     status, headers, body = parse_raw(answer)
     assert (status, body["__type"], body["Message"], headers["Connection"]) == (
-        408, "RequestTimeoutException",
-        "no complete request within 0.3 seconds; closing the connection", "close",
+        408,
+        "RequestTimeoutException",
+        "no complete request within 0.3 seconds; closing the connection",
+        "close",
     )
     # Stopping mid-request is the same.
     status, _, body = parse_raw(raw(quick_server, b"POST / HTTP/1.1\r\nContent-Le"))
@@ -316,7 +362,7 @@ def test_an_idle_kept_alive_connection_is_closed_silently(quick_server: Migratio
     assert received.count(b"HTTP/1.1 ") == 1 and parse_raw(received)[0] == 200
 
 
-def connection_threads(*clients: socket.socket) -> List[threading.Thread]:
+def connection_threads(*clients: socket.socket) -> list[threading.Thread]:
     """The server's threads serving these client sockets (named after the client's port)."""
     names = {f"mhub-server-conn-{client.getsockname()[1]}" for client in clients}
     return [thread for thread in threading.enumerate() if thread.name in names]
@@ -350,11 +396,10 @@ def test_a_fake_that_cannot_answer_gets_501_and_a_bug_500(capsys: pytest.Capture
         raise KeyError("oops")
 
     with MigrationHubServer(MigrationHubFake(), answer=answer) as server:
-        assert error_of(api(server, "Notify")) == (
-            501, "NotImplemented", "mhub_fake does not implement mgh Notify yet"
-        )
+        assert error_of(api(server, "Notify")) == (501, "NotImplemented", "mhub_fake does not implement mgh Notify yet")
         assert error_of(api(server, "ListProgressUpdateStreams")) == (
-            500, "InternalFailure",
+            500,
+            "InternalFailure",
             "the Migration Hub fake failed answering AWSMigrationHub.ListProgressUpdateStreams: KeyError: "
             "'oops' (a bug in pytest-migrationhub; the traceback is on the server's stderr)",
         )

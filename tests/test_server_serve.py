@@ -8,7 +8,6 @@ import signal
 import socket
 import subprocess
 import sys
-from typing import List, Optional
 
 import pytest
 from server_helpers import (
@@ -28,7 +27,7 @@ from server_helpers import (
         pytest.param(signal.SIGINT, ["--home-region", "none", "--host", "127.0.0.1", "--port", "0"], None, id="ctrl-c"),
     ],
 )
-def test_serve_prints_the_endpoint_serves_and_stops_cleanly(sig: int, options: List[str], home: Optional[str]) -> None:
+def test_serve_prints_the_endpoint_serves_and_stops_cleanly(sig: int, options: list[str], home: str | None) -> None:
     served = Served(*options)
     match = LISTENING.match(served.line)
     assert match, served.line
@@ -40,10 +39,14 @@ def test_serve_prints_the_endpoint_serves_and_stops_cleanly(sig: int, options: L
     assert conn.getresponse().read()  # 405, and the connection carries on
     if home is not None:
         conn.request(
-            "POST", "/",
+            "POST",
+            "/",
             body=json.dumps({"ProgressUpdateStreamName": STREAM}),
-            headers={"Content-Type": JSON11, "X-Amz-Target": "AWSMigrationHub.CreateProgressUpdateStream",
-                     "Authorization": auth(home)},
+            headers={
+                "Content-Type": JSON11,
+                "X-Amz-Target": "AWSMigrationHub.CreateProgressUpdateStream",
+                "Authorization": auth(home),
+            },
         )
         assert conn.getresponse().read() == b"{}"
         conn.request("GET", "/mhub-api/streams")
@@ -68,7 +71,8 @@ def test_serve_warns_when_not_on_loopback() -> None:
     served = Served(command=[sys.executable, "-c", script])
     assert LISTENING.match(served.line), served.line
     assert served.stop() == (
-        0, "",
+        0,
+        "",
         "warning: listening on 127.0.0.1, which is not a loopback address: anything that can reach "
         "this machine can call the fake and its control API (no authentication).\n",
     )
@@ -81,18 +85,21 @@ def test_serve_reports_a_port_in_use_and_a_bad_home_region() -> None:
         port = taken.getsockname()[1]
         done = subprocess.run(
             [sys.executable, "-m", "pytest_migrationhub", "serve", "--port", str(port)],
-            capture_output=True, text=True, timeout=30,
+            capture_output=True,
+            text=True,
+            timeout=30,
         )
     assert (done.returncode, done.stdout) == (1, "")
     assert done.stderr == f"error: cannot listen on 127.0.0.1:{port}: Address already in use\n"
     done = subprocess.run(
         [sys.executable, "-m", "pytest_migrationhub", "serve", "--home-region", "Mars"],
-        capture_output=True, text=True, timeout=30,
+        capture_output=True,
+        text=True,
+        timeout=30,
     )
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr == (
-        "error: home_region must be a region name such as 'us-west-2', or None to leave it unset; "
-        "got 'Mars'.\n"
+        "error: home_region must be a region name such as 'us-west-2', or None to leave it unset; got 'Mars'.\n"
     )
 
 

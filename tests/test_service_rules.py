@@ -9,8 +9,9 @@ across accounts and across a list that shrinks; the home region controls' filter
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
@@ -69,9 +70,7 @@ def test_writes_to_a_task_are_refused_while_its_stream_is_being_deleted(
     assert mhub_fake.progress(STREAM, TASK) == []
 
 
-@pytest.mark.parametrize(
-    "window", [5, pytest.param(2.5, marks=pytest.mark.mhub_fake(stream_deletion_seconds=2.5))]
-)
+@pytest.mark.parametrize("window", [5, pytest.param(2.5, marks=pytest.mark.mhub_fake(stream_deletion_seconds=2.5))])
 def test_a_deleted_stream_is_gone_exactly_when_the_window_ends(
     mhub_fake: MigrationHubFake, mgh: Any, freezer: Any, window: float
 ) -> None:
@@ -81,7 +80,9 @@ def test_a_deleted_stream_is_gone_exactly_when_the_window_ends(
     mgh.delete_progress_update_stream(ProgressUpdateStreamName=STREAM)
     freezer.tick(window - 0.001)
     assert mhub_fake.streams == [STREAM]
-    assert mgh.list_progress_update_streams()["ProgressUpdateStreamSummaryList"] == [{"ProgressUpdateStreamName": STREAM}]
+    assert mgh.list_progress_update_streams()["ProgressUpdateStreamSummaryList"] == [
+        {"ProgressUpdateStreamName": STREAM}
+    ]
     freezer.tick(0.001)
     assert mgh.list_progress_update_streams()["ProgressUpdateStreamSummaryList"] == []
     assert mhub_fake.streams == []
@@ -91,9 +92,21 @@ def test_a_deleted_stream_is_gone_exactly_when_the_window_ends(
 # --- what the Disassociate* calls say when there is nothing to remove ---------------------
 
 NOT_ASSOCIATED = [
-    ("disassociate_created_artifact", {"CreatedArtifactName": ARN}, f"DisassociateCreatedArtifact: created artifact {ARN!r}"),
-    ("disassociate_discovered_resource", {"ConfigurationId": SERVER}, f"DisassociateDiscoveredResource: discovered resource {SERVER!r}"),
-    ("disassociate_source_resource", {"SourceResourceName": "vm-1"}, "DisassociateSourceResource: source resource 'vm-1'"),
+    (
+        "disassociate_created_artifact",
+        {"CreatedArtifactName": ARN},
+        f"DisassociateCreatedArtifact: created artifact {ARN!r}",
+    ),
+    (
+        "disassociate_discovered_resource",
+        {"ConfigurationId": SERVER},
+        f"DisassociateDiscoveredResource: discovered resource {SERVER!r}",
+    ),
+    (
+        "disassociate_source_resource",
+        {"SourceResourceName": "vm-1"},
+        "DisassociateSourceResource: source resource 'vm-1'",
+    ),
 ]
 
 
@@ -146,7 +159,9 @@ def test_describe_calls_outside_the_home_region_are_answered(
 # --- pagination tokens -------------------------------------------------------------------
 
 
-def test_a_token_from_one_account_is_refused_by_another(mhub_fake: MigrationHubFake, mgh: Any, botocore_session: Any) -> None:
+def test_a_token_from_one_account_is_refused_by_another(
+    mhub_fake: MigrationHubFake, mgh: Any, botocore_session: Any
+) -> None:
     for name in ("a", "b", "c"):
         mhub_fake.add_stream(name)
         mhub_fake.add_stream(name, account=OTHER_ACCOUNT)
@@ -169,7 +184,9 @@ def test_a_token_from_one_account_is_refused_by_another(mhub_fake: MigrationHubF
 
 
 @pytest.mark.mhub_fake(stream_deletion_seconds=0)
-def test_a_list_that_shrinks_to_the_tokens_offset_ends_with_an_empty_page(mhub_fake: MigrationHubFake, mgh: Any) -> None:
+def test_a_list_that_shrinks_to_the_tokens_offset_ends_with_an_empty_page(
+    mhub_fake: MigrationHubFake, mgh: Any
+) -> None:
     for i in range(6):
         mhub_fake.add_stream(f"s{i}")
     first = mgh.list_progress_update_streams(MaxResults=3)
@@ -185,7 +202,9 @@ def test_a_list_that_shrinks_to_the_tokens_offset_ends_with_an_empty_page(mhub_f
 # --- home region controls ----------------------------------------------------------------
 
 
-def test_home_region_controls_are_filtered_by_control_id_and_by_target(mhub_fake: MigrationHubFake, config_client: Any) -> None:
+def test_home_region_controls_are_filtered_by_control_id_and_by_target(
+    mhub_fake: MigrationHubFake, config_client: Any
+) -> None:
     (control,) = config_client.describe_home_region_controls()["HomeRegionControls"]
     assert control["Target"] == {"Type": "ACCOUNT", "Id": DEFAULT_ACCOUNT}
 

@@ -18,7 +18,8 @@ from __future__ import annotations
 import json
 import sys
 import threading
-from typing import Any, Callable, Dict, Iterator, List
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
@@ -28,8 +29,7 @@ from pytest_migrationhub import MigrationHubFake
 THREADS = 8
 HEADERS = {
     "Authorization": (
-        "AWS4-HMAC-SHA256 Credential=-/19700101/us-west-2/mgh/aws4_request, "
-        "SignedHeaders=host, Signature=unsigned"
+        "AWS4-HMAC-SHA256 Credential=-/19700101/us-west-2/mgh/aws4_request, SignedHeaders=host, Signature=unsigned"
     )
 }
 NOTIFY = "AWSMigrationHub.NotifyMigrationTaskState"
@@ -46,9 +46,9 @@ def switch_often() -> Iterator[None]:
         sys.setswitchinterval(interval)
 
 
-def run_threads(targets: List[Callable[[], None]], *, inspect: Callable[[], None] = lambda: None) -> None:
+def run_threads(targets: list[Callable[[], None]], *, inspect: Callable[[], None] = lambda: None) -> None:
     """Run ``targets`` at once (``inspect`` in a loop meanwhile); re-raise the first error."""
-    errors: List[BaseException] = []
+    errors: list[BaseException] = []
     start = threading.Barrier(len(targets) + 1)  # the workers and the inspector
     done = threading.Event()
 
@@ -135,7 +135,9 @@ def test_notify_from_many_botocore_clients_loses_nothing_and_keeps_each_threads_
     shared = [u.status_detail for u in mhub_fake.task("SMS", "shared").updates]
     assert len(shared) == THREADS * per_thread
     for n in range(THREADS):
-        assert [d for d in shared if d is not None and d.startswith(f"t{n}-")] == [f"t{n}-{i}" for i in range(per_thread)]
+        assert [d for d in shared if d is not None and d.startswith(f"t{n}-")] == [
+            f"t{n}-{i}" for i in range(per_thread)
+        ]
     calls = mhub_fake.calls
     assert len(calls) == 2 * THREADS * per_thread
     assert all(call.error_code is None for call in calls)
@@ -158,7 +160,9 @@ def test_notify_at_the_wire_from_many_threads_on_one_task() -> None:
     shared = [u.status_detail for u in fake.task("SMS", "shared").updates]
     assert len(shared) == THREADS * per_thread
     for n in range(THREADS):
-        assert [d for d in shared if d is not None and d.startswith(f"t{n}-")] == [f"t{n}-{i}" for i in range(per_thread)]
+        assert [d for d in shared if d is not None and d.startswith(f"t{n}-")] == [
+            f"t{n}-{i}" for i in range(per_thread)
+        ]
     assert len(fake.calls) == THREADS * per_thread
 
 
@@ -198,7 +202,7 @@ def test_a_fault_fires_exactly_as_often_as_queued_under_concurrency() -> None:
     fake.add_task("SMS", "sms-1")
     queued, per_thread = 1500, 400
     fake.fail("NotifyMigrationTaskState", "ThrottlingException", times=queued)
-    outcomes: List[int] = []
+    outcomes: list[int] = []
 
     def worker(n: int) -> Callable[[], None]:
         def run() -> None:
@@ -215,13 +219,11 @@ def test_a_fault_fires_exactly_as_often_as_queued_under_concurrency() -> None:
     assert fake.unexplained() == []  # every queued fault fired, and only once
 
 
-def test_faults_through_botocore_clients_in_many_threads(
-    mhub_fake: Any, make_client: Callable[..., Any]
-) -> None:
+def test_faults_through_botocore_clients_in_many_threads(mhub_fake: Any, make_client: Callable[..., Any]) -> None:
     mhub_fake.add_task("SMS", "sms-1")
     queued, per_thread = 37, 12
     mhub_fake.fail("NotifyMigrationTaskState", "ThrottlingException", times=queued)
-    outcomes: List[str] = []
+    outcomes: list[str] = []
 
     def worker(n: int) -> Callable[[], None]:
         client = make_client("mgh", retries={"mode": "standard", "total_max_attempts": 1})
@@ -250,7 +252,7 @@ def test_faults_through_botocore_clients_in_many_threads(
 def test_inspection_while_streams_and_tasks_are_added() -> None:
     fake = MigrationHubFake()
     per_thread = 150
-    seen: Dict[str, int] = {"stale": 0, "tasks": 0, "streams": 0}
+    seen: dict[str, int] = {"stale": 0, "tasks": 0, "streams": 0}
 
     def worker(n: int) -> Callable[[], None]:
         def run() -> None:

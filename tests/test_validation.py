@@ -6,7 +6,8 @@ import json
 import random
 import subprocess
 import sys
-from typing import Any, Dict, Iterator, List
+from collections.abc import Iterator
+from typing import Any
 
 import botocore.model
 import pytest
@@ -28,7 +29,7 @@ WIRE_SAMPLE = {
 }
 
 
-def wire(fake: Any, body: Any, target: str = NOTIFY) -> Dict[str, Any]:
+def wire(fake: Any, body: Any, target: str = NOTIFY) -> dict[str, Any]:
     """Send a raw JSON body to the fake, as a client that skips botocore's checks would."""
     raw = body if isinstance(body, (bytes, str)) else json.dumps(body)
     status, headers, payload = fake.handle(target, raw, {})
@@ -47,7 +48,7 @@ def wire(fake: Any, body: Any, target: str = NOTIFY) -> Dict[str, Any]:
     ],
 )
 def test_rules_botocore_does_not_check_reach_the_fake_and_are_refused(
-    mhub_fake: Any, mgh: Any, sample: Dict[str, Any], task: Dict[str, Any], message: str
+    mhub_fake: Any, mgh: Any, sample: dict[str, Any], task: dict[str, Any], message: str
 ) -> None:
     mhub_fake.add_task("SMS", "sms-12de3cf1a")
     sample["Task"].update(task)
@@ -61,7 +62,7 @@ def test_rules_botocore_does_not_check_reach_the_fake_and_are_refused(
 
 @pytest.mark.parametrize("name", ["a:b", "a|b", ":", "sms|12", "x" * 257])
 def test_task_names_follow_the_whole_string_pattern_and_length(
-    mhub_fake: Any, mgh: Any, sample: Dict[str, Any], name: str
+    mhub_fake: Any, mgh: Any, sample: dict[str, Any], name: str
 ) -> None:
     mhub_fake.add_stream("SMS")
     with pytest.raises(mgh.exceptions.InvalidInputException) as raised:
@@ -70,7 +71,7 @@ def test_task_names_follow_the_whole_string_pattern_and_length(
     assert mhub_fake.tasks() == []
 
 
-def test_the_exact_message_names_operation_path_and_rule(mhub_fake: Any, mgh: Any, sample: Dict[str, Any]) -> None:
+def test_the_exact_message_names_operation_path_and_rule(mhub_fake: Any, mgh: Any, sample: dict[str, Any]) -> None:
     sample["MigrationTaskName"] = "a:b"
     with pytest.raises(mgh.exceptions.InvalidInputException) as raised:
         mgh.notify_migration_task_state(**sample)
@@ -102,11 +103,17 @@ def test_every_broken_rule_is_named_once_in_path_order(mhub_fake: Any) -> None:
         ({"UpdateDateTime": "yesterday"}, "$.UpdateDateTime: 'yesterday' is not of type 'number'"),
         ({"DryRun": "yes"}, "$.DryRun: 'yes' is not of type 'boolean'"),
         ({"Task": {"ProgressPercent": 5}}, "$.Task: 'Status' is a required property"),
-        ({"Task": {"Status": "COMPLETED", "Extra": 1}}, "$.Task: Additional properties are not allowed ('Extra' was unexpected)"),
-        ({"ProgressUpdateStream": "a/b"}, "$.ProgressUpdateStream: 'a/b' does not match '^(?:[^/:|\\\\000-\\\\037]+)$'"),
+        (
+            {"Task": {"Status": "COMPLETED", "Extra": 1}},
+            "$.Task: Additional properties are not allowed ('Extra' was unexpected)",
+        ),
+        (
+            {"ProgressUpdateStream": "a/b"},
+            "$.ProgressUpdateStream: 'a/b' does not match '^(?:[^/:|\\\\000-\\\\037]+)$'",
+        ),
     ],
 )
-def test_wire_level_violations(mhub_fake: Any, change: Dict[str, Any], message: str) -> None:
+def test_wire_level_violations(mhub_fake: Any, change: dict[str, Any], message: str) -> None:
     mhub_fake.add_task("SMS", "sms-12de3cf1a")
     answer = wire(mhub_fake, {**WIRE_SAMPLE, **change})
     assert (answer["status"], answer["__type"]) == (400, "InvalidInputException")
@@ -114,9 +121,7 @@ def test_wire_level_violations(mhub_fake: Any, change: Dict[str, Any], message: 
     assert mhub_fake.progress("SMS", "sms-12de3cf1a") == []
 
 
-def test_missing_required_members_are_refused_when_botocore_does_not_check(
-    mhub_fake: Any, make_client: Any
-) -> None:
+def test_missing_required_members_are_refused_when_botocore_does_not_check(mhub_fake: Any, make_client: Any) -> None:
     client = make_client("mgh", parameter_validation=False)
     with pytest.raises(client.exceptions.InvalidInputException) as raised:
         client.notify_migration_task_state(ProgressUpdateStream="SMS", MigrationTaskName="t")
@@ -135,7 +140,7 @@ def test_a_body_that_is_not_json_gets_a_serialization_error(mhub_fake: Any) -> N
     }
 
 
-def test_next_update_seconds_has_no_maximum(mhub_fake: Any, mgh: Any, sample: Dict[str, Any]) -> None:
+def test_next_update_seconds_has_no_maximum(mhub_fake: Any, mgh: Any, sample: dict[str, Any]) -> None:
     mhub_fake.add_task("SMS", "sms-12de3cf1a")
     sample.update(NextUpdateSeconds=sys.maxsize, Task={"Status": "COMPLETED", "ProgressPercent": 100})
     mgh.notify_migration_task_state(**sample)
@@ -174,13 +179,19 @@ def test_schema_is_public_and_matches_the_model() -> None:
     assert schema["additionalProperties"] is False
     # A copy: changing it changes nothing the fake enforces.
     props["Task"]["properties"]["ProgressPercent"]["maximum"] = 1000
-    assert pytest_migrationhub.schema("NotifyMigrationTaskState")["properties"]["Task"]["properties"][
-        "ProgressPercent"
-    ]["maximum"] == 100
+    assert (
+        pytest_migrationhub.schema("NotifyMigrationTaskState")["properties"]["Task"]["properties"]["ProgressPercent"][
+            "maximum"
+        ]
+        == 100
+    )
 
 
 def test_schema_of_an_unknown_operation_says_which_exist() -> None:
-    with pytest.raises(MigrationHubFakeError, match=r"No Migration Hub operation is called 'Notify'\. Use one of: .*NotifyMigrationTaskState"):
+    with pytest.raises(
+        MigrationHubFakeError,
+        match=r"No Migration Hub operation is called 'Notify'\. Use one of: .*NotifyMigrationTaskState",
+    ):
         pytest_migrationhub.schema("Notify")
 
 
@@ -209,7 +220,7 @@ def test_schema_command_suggests_the_operation_meant() -> None:
 
 
 @pytest.mark.parametrize("args", [["schema", "NotifyMigrationTaskState"], ["schema"]])
-def test_schema_command_stops_quietly_when_the_reader_goes_away(args: List[str]) -> None:
+def test_schema_command_stops_quietly_when_the_reader_goes_away(args: list[str]) -> None:
     # As `... | head` does: the reader closes the pipe before the command writes.
     proc = subprocess.Popen(
         [sys.executable, "-m", "pytest_migrationhub", *args],
@@ -226,16 +237,46 @@ def test_schema_command_stops_quietly_when_the_reader_goes_away(args: List[str])
 # --- the compiled check agrees with jsonschema --------------------------------
 
 _STRINGS = [
-    "", "a", "sms-12de3cf1a", "SMS", "a:b", "a|b", "a/b", "tab\there", "line\n", "\x00", "\x1f", "é",
-    "x" * 50, "x" * 51, "x" * 256, "x" * 257, "x" * 500, "x" * 501, "x" * 1600, "x" * 1601,
-    "arn:aws:ec2:us-east-1:123456789012:instance/i-1", "arn:bad", "hrc-abcdefghijkl", "hrc-ABC",
-    "us-west-2", "US-WEST-2", "123456789012", "12345678901", "AbC+/=", "not a token!",
-    "IN_PROGRESS", "COMPLETED", "BOGUS", "ACCOUNT", "IPV4_ADDRESS",
+    "",
+    "a",
+    "sms-12de3cf1a",
+    "SMS",
+    "a:b",
+    "a|b",
+    "a/b",
+    "tab\there",
+    "line\n",
+    "\x00",
+    "\x1f",
+    "é",
+    "x" * 50,
+    "x" * 51,
+    "x" * 256,
+    "x" * 257,
+    "x" * 500,
+    "x" * 501,
+    "x" * 1600,
+    "x" * 1601,
+    "arn:aws:ec2:us-east-1:123456789012:instance/i-1",
+    "arn:bad",
+    "hrc-abcdefghijkl",
+    "hrc-ABC",
+    "us-west-2",
+    "US-WEST-2",
+    "123456789012",
+    "12345678901",
+    "AbC+/=",
+    "not a token!",
+    "IN_PROGRESS",
+    "COMPLETED",
+    "BOGUS",
+    "ACCOUNT",
+    "IPV4_ADDRESS",
 ]
-_OTHERS: List[Any] = [None, True, False, 0, 1, -1, 100, 101, 1.0, 1.5, 1e20, sys.maxsize, "1", [], {}]
+_OTHERS: list[Any] = [None, True, False, 0, 1, -1, 100, 101, 1.0, 1.5, 1e20, sys.maxsize, "1", [], {}]
 
 
-def _candidates(schema: Dict[str, Any], rng: random.Random, depth: int = 0) -> Iterator[Any]:
+def _candidates(schema: dict[str, Any], rng: random.Random, depth: int = 0) -> Iterator[Any]:
     kind = schema["type"]
     if kind == "object":
         props = schema.get("properties", {})
@@ -287,7 +328,12 @@ def test_compiled_check_handles_every_keyword_the_derivation_emits() -> None:
     schema = {
         "type": "object",
         "properties": {
-            "l": {"type": "array", "items": {"type": "string", "minLength": 1, "maxLength": 2, "pattern": "^a+$"}, "minItems": 1, "maxItems": 2},
+            "l": {
+                "type": "array",
+                "items": {"type": "string", "minLength": 1, "maxLength": 2, "pattern": "^a+$"},
+                "minItems": 1,
+                "maxItems": 2,
+            },
             "e": {"type": "string", "enum": ["A", "B"]},
             "i": {"type": "integer", "minimum": 0, "maximum": 5},
             "t": {"type": "number", "minimum": 0, "maximum": 5},
@@ -298,10 +344,25 @@ def test_compiled_check_handles_every_keyword_the_derivation_emits() -> None:
     }
     check, reference = compile_check(schema), explainer(schema)
     values = [
-        {}, {"e": "A"}, {"e": "C"}, {"e": "A", "x": 1}, {"e": "A", "l": []}, {"e": "A", "l": ["a", "aa"]},
-        {"e": "A", "l": ["a"] * 3}, {"e": "A", "l": [""]}, {"e": "A", "l": ["aaa"]}, {"e": "A", "l": ["b"]},
-        {"e": "A", "i": 5}, {"e": "A", "i": 6}, {"e": "A", "i": 2.0}, {"e": "A", "i": 2.5}, {"e": "A", "i": True},
-        {"e": "A", "t": 4.5}, {"e": "A", "t": -0.5}, {"e": "A", "b": False}, {"e": "A", "b": 0},
+        {},
+        {"e": "A"},
+        {"e": "C"},
+        {"e": "A", "x": 1},
+        {"e": "A", "l": []},
+        {"e": "A", "l": ["a", "aa"]},
+        {"e": "A", "l": ["a"] * 3},
+        {"e": "A", "l": [""]},
+        {"e": "A", "l": ["aaa"]},
+        {"e": "A", "l": ["b"]},
+        {"e": "A", "i": 5},
+        {"e": "A", "i": 6},
+        {"e": "A", "i": 2.0},
+        {"e": "A", "i": 2.5},
+        {"e": "A", "i": True},
+        {"e": "A", "t": 4.5},
+        {"e": "A", "t": -0.5},
+        {"e": "A", "b": False},
+        {"e": "A", "b": 0},
     ]
     for value in values:
         assert check(value) == reference.is_valid(value), value
@@ -316,20 +377,23 @@ def test_compiled_check_handles_every_keyword_the_derivation_emits() -> None:
         ({"type": "null"}, "'null'"),
     ],
 )
-def test_compiled_check_refuses_a_keyword_it_cannot_enforce(schema: Dict[str, Any], keyword: str) -> None:
+def test_compiled_check_refuses_a_keyword_it_cannot_enforce(schema: dict[str, Any], keyword: str) -> None:
     with pytest.raises(MigrationHubFakeError, match=keyword):
         compile_check(schema)
 
 
 @pytest.mark.parametrize("kind", ["map", "long", "float", "double", "blob", "document"])
 def test_a_shape_type_the_models_do_not_use_stops_the_derivation_by_name(kind: str) -> None:
-    shapes: Dict[str, Any] = {"Request": {"type": "structure", "members": {"Odd": {"shape": "Odd"}}}, "Odd": {"type": kind}}
+    shapes: dict[str, Any] = {
+        "Request": {"type": "structure", "members": {"Odd": {"shape": "Odd"}}},
+        "Odd": {"type": kind},
+    }
     request = botocore.model.ShapeResolver(shapes).get_shape_by_name("Request")
     with pytest.raises(MigrationHubFakeError, match=f"shape 'Odd' the type '{kind}'"):
         shape_schema(request)
 
 
-def test_validation_runs_with_the_context_manager_too(sample: Dict[str, Any], mgh: Any) -> None:
+def test_validation_runs_with_the_context_manager_too(sample: dict[str, Any], mgh: Any) -> None:
     with mock_migrationhub(assert_all_requests_valid=False) as fake:
         fake.add_task("SMS", "sms-12de3cf1a")
         sample["Task"]["ProgressPercent"] = 101

@@ -48,7 +48,9 @@ def test_a_fault_counts_each_call_it_answered(mhub_fake: MigrationHubFake, make_
     assert mhub_fake.streams == [STREAM]
 
 
-def test_a_fault_until_cleared_is_reported_only_while_it_never_fired(mhub_fake: MigrationHubFake, make_client: Any) -> None:
+def test_a_fault_until_cleared_is_reported_only_while_it_never_fired(
+    mhub_fake: MigrationHubFake, make_client: Any
+) -> None:
     mgh = no_retries(make_client)
     mhub_fake.fail("ListProgressUpdateStreams", "InternalServerError", times=None)
     mhub_fake.fail("CreateProgressUpdateStream", "InternalServerError", times=None)
@@ -80,7 +82,9 @@ def test_opting_out_of_the_fault_check_silences_it(mhub_fake: MigrationHubFake) 
 # --- malformed requests ---------------------------------------------------------------------
 
 
-def test_malformed_requests_are_kept_in_order_and_nothing_else_is(mhub_fake: MigrationHubFake, make_client: Any) -> None:
+def test_malformed_requests_are_kept_in_order_and_nothing_else_is(
+    mhub_fake: MigrationHubFake, make_client: Any
+) -> None:
     mgh = no_retries(make_client)
     mhub_fake.add_stream(STREAM)
     with pytest.raises(mgh.exceptions.InvalidInputException):

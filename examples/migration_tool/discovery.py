@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, List, Optional, Tuple
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from types_boto3_mgh import MigrationHubClient
@@ -27,20 +27,20 @@ class DiscoveredServer:
     configuration_id: str
     #: the server's host name; also the name of its migration task
     name: str
-    fqdn: Optional[str] = None
-    ipv4_addresses: Tuple[str, ...] = ()
-    mac_addresses: Tuple[str, ...] = ()
+    fqdn: str | None = None
+    ipv4_addresses: tuple[str, ...] = ()
+    mac_addresses: tuple[str, ...] = ()
     #: VMware: the VM's name and the vCenter's ID; VM_* attributes need both
-    vm_name: Optional[str] = None
-    vm_manager_id: Optional[str] = None
+    vm_name: str | None = None
+    vm_manager_id: str | None = None
 
-    def resource_attributes(self) -> List[ResourceAttributeTypeDef]:
+    def resource_attributes(self) -> list[ResourceAttributeTypeDef]:
         """The identifying details to send with PutResourceAttributes, as many as are known.
 
         Migration Hub discards every VM_* attribute unless VM_MANAGER_ID is
         among them, so the VM name is only sent along with its manager's ID.
         """
-        attributes: List[ResourceAttributeTypeDef] = [
+        attributes: list[ResourceAttributeTypeDef] = [
             {"Type": "IPV4_ADDRESS", "Value": ip} for ip in self.ipv4_addresses
         ]
         attributes += [{"Type": "MAC_ADDRESS", "Value": mac} for mac in self.mac_addresses]
@@ -53,9 +53,7 @@ class DiscoveredServer:
         return attributes
 
 
-def tasks_for_server(
-    mgh: MigrationHubClient, configuration_id: str
-) -> List[MigrationTaskSummaryTypeDef]:
+def tasks_for_server(mgh: MigrationHubClient, configuration_id: str) -> list[MigrationTaskSummaryTypeDef]:
     """Every migration task associated with a discovered server, in any stream.
 
     Each is a ``MigrationTaskSummary``: ``ProgressUpdateStream``,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 import boto3
 from botocore.config import Config
@@ -23,9 +23,9 @@ class HomeRegionNotSetError(RuntimeError):
 
 
 def home_region(
-    config_client: Optional[MigrationHubConfigClient] = None,
+    config_client: MigrationHubConfigClient | None = None,
     *,
-    session: Optional[boto3.Session] = None,
+    session: boto3.Session | None = None,
 ) -> str:
     """Return the account's Migration Hub home region.
 
@@ -36,10 +36,8 @@ def home_region(
     refuses every call, so there is no point starting a migration.
     """
     if config_client is None:
-        config_client = (session or boto3).client(
-            "migrationhub-config", region_name=CONFIG_REGION, config=RETRY_CONFIG
-        )
-    region: Optional[str] = config_client.get_home_region().get("HomeRegion")
+        config_client = (session or boto3).client("migrationhub-config", region_name=CONFIG_REGION, config=RETRY_CONFIG)
+    region: str | None = config_client.get_home_region().get("HomeRegion")
     if not region:
         raise HomeRegionNotSetError(
             "This account has no Migration Hub home region; choose one in the "
@@ -49,9 +47,9 @@ def home_region(
 
 
 def home_region_client(
-    config_client: Optional[MigrationHubConfigClient] = None,
+    config_client: MigrationHubConfigClient | None = None,
     *,
-    session: Optional[boto3.Session] = None,
+    session: boto3.Session | None = None,
 ) -> MigrationHubClient:
     """Return a Migration Hub client in the home region, the only one that accepts writes."""
     region = home_region(config_client, session=session)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Sequence
+from typing import TYPE_CHECKING
 
 import boto3
 from botocore.exceptions import ClientError
@@ -33,7 +34,7 @@ NO_FURTHER_UPDATE = sys.maxsize
 #: Stand-ins sent with DryRun=True: the values must be valid, but nothing is written.
 _DRY_RUN_TASK: TaskTypeDef = {"Status": "NOT_STARTED", "ProgressPercent": 0}
 _DRY_RUN_SERVER: DiscoveredResourceTypeDef = {"ConfigurationId": "d-server-dry-run"}
-_DRY_RUN_ATTRIBUTES: List[ResourceAttributeTypeDef] = [{"Type": "FQDN", "Value": "dry-run.invalid"}]
+_DRY_RUN_ATTRIBUTES: list[ResourceAttributeTypeDef] = [{"Type": "FQDN", "Value": "dry-run.invalid"}]
 _DRY_RUN_ARTIFACT: CreatedArtifactTypeDef = {"Name": "arn:aws:ec2:::instance/i-dry-run"}
 
 
@@ -51,8 +52,8 @@ class ProgressReporter:
         stream: str,
         task: str,
         *,
-        config_client: Optional[MigrationHubConfigClient] = None,
-        session: Optional[boto3.Session] = None,
+        config_client: MigrationHubConfigClient | None = None,
+        session: boto3.Session | None = None,
     ) -> ProgressReporter:
         """Build a reporter whose client talks to the account's home region.
 
@@ -61,9 +62,9 @@ class ProgressReporter:
         """
         return cls(home_region_client(config_client, session=session), stream, task)
 
-    def check_permissions(self) -> List[str]:
+    def check_permissions(self) -> list[str]:
         """Return the write operations IAM would refuse, asking with DryRun (nothing changes)."""
-        checks: Dict[str, Callable[[], object]] = {
+        checks: dict[str, Callable[[], object]] = {
             "CreateProgressUpdateStream": lambda: self.mgh.create_progress_update_stream(
                 ProgressUpdateStreamName=self.stream, DryRun=True
             ),
@@ -97,7 +98,7 @@ class ProgressReporter:
                 DryRun=True,
             ),
         }
-        denied: List[str] = []
+        denied: list[str] = []
         for operation, check in checks.items():
             try:
                 check()
@@ -119,17 +120,13 @@ class ProgressReporter:
             self.mgh.create_progress_update_stream(ProgressUpdateStreamName=self.stream)
         except ClientError as error:
             # Creating a stream that exists succeeds, unless it is being deleted.
-            if error.response["Error"]["Code"] == "InvalidInputException" and stream_exists(
-                self.mgh, self.stream
-            ):
+            if error.response["Error"]["Code"] == "InvalidInputException" and stream_exists(self.mgh, self.stream):
                 raise StreamBeingDeletedError(
                     f"Progress update stream {self.stream!r} is being deleted; "
                     "run again once the deletion has finished."
                 ) from error
             raise
-        self.mgh.import_migration_task(
-            ProgressUpdateStream=self.stream, MigrationTaskName=self.task
-        )
+        self.mgh.import_migration_task(ProgressUpdateStream=self.stream, MigrationTaskName=self.task)
 
     def associate_discovered_server(self, server: DiscoveredServer) -> None:
         """Link the task to the server Application Discovery Service inventoried.
@@ -174,7 +171,7 @@ class ProgressReporter:
             CreatedArtifact={"Name": arn, "Description": description},
         )
 
-    def created_artifacts(self) -> List[str]:
+    def created_artifacts(self) -> list[str]:
         """The ARNs of what the migration created, as recorded in Migration Hub."""
         pages = self.mgh.get_paginator("list_created_artifacts").paginate(
             ProgressUpdateStream=self.stream, MigrationTaskName=self.task
@@ -193,9 +190,7 @@ class ProgressReporter:
         """Report the task failed where it stood, saying why."""
         self._notify("FAILED", percent, detail, NO_FURTHER_UPDATE)
 
-    def _notify(
-        self, status: StatusType, percent: int, detail: str, next_update_seconds: int
-    ) -> None:
+    def _notify(self, status: StatusType, percent: int, detail: str, next_update_seconds: int) -> None:
         task: TaskTypeDef = {"Status": status, "ProgressPercent": percent}
         if detail:
             # StatusDetail may not hold line breaks: error messages often do.

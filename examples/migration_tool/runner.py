@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Sequence, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from botocore.exceptions import ClientError
 
@@ -31,21 +32,14 @@ class MigrationFailed(RuntimeError):
     """A step failed; the task was reported FAILED with the same detail."""
 
 
-def replication_steps(
-    disks: int, replicate: Callable[[int], None], cut_over: Callable[[], None]
-) -> List[Step]:
+def replication_steps(disks: int, replicate: Callable[[int], None], cut_over: Callable[[], None]) -> list[Step]:
     """The steps that move one server: replicate each disk (numbered from 1), then cut over."""
-    steps = [
-        Step(f"Replicating disk {n} of {disks}", functools.partial(replicate, n))
-        for n in range(1, disks + 1)
-    ]
+    steps = [Step(f"Replicating disk {n} of {disks}", functools.partial(replicate, n)) for n in range(1, disks + 1)]
     steps.append(Step("Cutting over", cut_over))
     return steps
 
 
-def migrate_server(
-    reporter: ProgressReporter, steps: Sequence[Step], *, next_update_seconds: int = 60
-) -> None:
+def migrate_server(reporter: ProgressReporter, steps: Sequence[Step], *, next_update_seconds: int = 60) -> None:
     """Run ``steps`` in order, reporting progress before each one and the outcome after.
 
     Raises :class:`MigrationFailed` once a failing step has been reported as
@@ -115,7 +109,7 @@ def migrate_application(
     plans: Sequence[ServerPlan],
     *,
     next_update_seconds: int = 60,
-) -> Dict[str, str]:
+) -> dict[str, str]:
     """Move every server of an application, keeping the application's state up to date.
 
     The application is reported IN_PROGRESS, then COMPLETED once all its
@@ -124,7 +118,7 @@ def migrate_application(
     not moved again. Returns each server's target ARN, by task name.
     """
     _notify_application(mgh, application_id, "IN_PROGRESS")
-    targets: Dict[str, str] = {}
+    targets: dict[str, str] = {}
     for plan in plans:
         reporter = ProgressReporter(mgh, stream, plan.server.name)
         target = _moved_before(reporter, plan.server)
@@ -141,9 +135,7 @@ def migrate_application(
     return targets
 
 
-def _run_steps(
-    reporter: ProgressReporter, steps: Sequence[Step], total: int, next_update_seconds: int
-) -> None:
+def _run_steps(reporter: ProgressReporter, steps: Sequence[Step], total: int, next_update_seconds: int) -> None:
     """Run ``steps``, the first of ``total`` steps, reporting the progress before each."""
     for index, step in enumerate(steps):
         _run_step(reporter, step.detail, step.action, index * 100 // total, next_update_seconds)
@@ -166,7 +158,7 @@ def _run_step(
         raise MigrationFailed(failure) from error
 
 
-def _moved_before(reporter: ProgressReporter, server: DiscoveredServer) -> Optional[str]:
+def _moved_before(reporter: ProgressReporter, server: DiscoveredServer) -> str | None:
     """The target ARN recorded by an earlier run that moved ``server``, else ``None``."""
     completed = any(
         task["ProgressUpdateStream"] == reporter.stream
@@ -178,9 +170,7 @@ def _moved_before(reporter: ProgressReporter, server: DiscoveredServer) -> Optio
     return artifacts[-1] if artifacts else None
 
 
-def _notify_application(
-    mgh: MigrationHubClient, application_id: str, status: ApplicationStatusType
-) -> None:
+def _notify_application(mgh: MigrationHubClient, application_id: str, status: ApplicationStatusType) -> None:
     try:
         mgh.notify_application_state(
             ApplicationId=application_id, Status=status, UpdateDateTime=datetime.now(timezone.utc)

@@ -9,7 +9,8 @@ then its name is free to be created again, as a new, empty stream.
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Callable, Optional
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from types_boto3_mgh import MigrationHubClient
@@ -49,7 +50,7 @@ def wait_until_deleted(
     *,
     poll_seconds: float = POLL_SECONDS,
     max_polls: int = MAX_POLLS,
-    sleep: Optional[Callable[[float], object]] = None,
+    sleep: Callable[[float], object] | None = None,
 ) -> None:
     """Wait until a deleted stream is no longer listed, so that its name can be reused.
 
@@ -73,7 +74,7 @@ def recreate_stream(
     *,
     poll_seconds: float = POLL_SECONDS,
     max_polls: int = MAX_POLLS,
-    sleep: Optional[Callable[[float], object]] = None,
+    sleep: Callable[[float], object] | None = None,
 ) -> None:
     """Start afresh: delete the stream, wait for the deletion to finish, create it again, empty."""
     delete_stream(mgh, stream)

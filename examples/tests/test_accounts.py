@@ -10,7 +10,7 @@ role in each.
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING, List
+from typing import TYPE_CHECKING
 
 import boto3
 import pytest
@@ -40,14 +40,12 @@ WEB01_A = DiscoveredServer("d-server-0aaaaaaaaaaaaa", "web01", ipv4_addresses=("
 WEB01_B = DiscoveredServer("d-server-0bbbbbbbbbbbbb", "web01", ipv4_addresses=("172.16.0.15",))
 
 
-@functools.lru_cache(maxsize=None)  # a session is costly to build; reuse it across tests
+@functools.cache  # a session is costly to build; reuse it across tests
 def session_for(account: str) -> boto3.Session:
     return boto3.Session(aws_access_key_id=account, aws_secret_access_key="x")
 
 
-def migrate(
-    account: str, region: str, server: DiscoveredServer, plan: List[Step]
-) -> ProgressReporter:
+def migrate(account: str, region: str, server: DiscoveredServer, plan: list[Step]) -> ProgressReporter:
     reporter = ProgressReporter.for_home_region(STREAM, server.name, session=session_for(account))
     arn = ec2_instance_arn(region, account, "i-0abc1234def567890")
     migrate_discovered_server(reporter, server, plan, lambda: arn)
@@ -61,9 +59,7 @@ def two_accounts(mhub_fake: MigrationHubFake) -> None:
     mhub_fake.account(ACCOUNT_B).home_region = "eu-west-1"
 
 
-def test_each_accounts_run_is_isolated(
-    mhub_fake: MigrationHubFake, two_accounts: None, plan: List[Step]
-) -> None:
+def test_each_accounts_run_is_isolated(mhub_fake: MigrationHubFake, two_accounts: None, plan: list[Step]) -> None:
     reporter_a = migrate(ACCOUNT_A, "us-west-2", WEB01_A, plan)
     reporter_b = migrate(ACCOUNT_B, "eu-west-1", WEB01_B, plan)
 
@@ -81,12 +77,8 @@ def test_each_accounts_run_is_isolated(
     assert task_b.discovered_resources[0]["ConfigurationId"] == WEB01_B.configuration_id
     assert task_a.resource_attributes == [{"Type": "IPV4_ADDRESS", "Value": "10.0.1.15"}]
     assert task_b.resource_attributes == [{"Type": "IPV4_ADDRESS", "Value": "172.16.0.15"}]
-    assert reporter_a.created_artifacts() == [
-        "arn:aws:ec2:us-west-2:111122223333:instance/i-0abc1234def567890"
-    ]
-    assert reporter_b.created_artifacts() == [
-        "arn:aws:ec2:eu-west-1:444455556666:instance/i-0abc1234def567890"
-    ]
+    assert reporter_a.created_artifacts() == ["arn:aws:ec2:us-west-2:111122223333:instance/i-0abc1234def567890"]
+    assert reporter_b.created_artifacts() == ["arn:aws:ec2:eu-west-1:444455556666:instance/i-0abc1234def567890"]
 
     # Neither account sees the other's server, and the default account saw nothing.
     assert len(tasks_for_server(reporter_a.mgh, WEB01_A.configuration_id)) == 1
@@ -99,7 +91,7 @@ def test_each_accounts_run_is_isolated(
 def test_deleting_one_accounts_stream_leaves_the_others(
     mhub_fake: MigrationHubFake,
     two_accounts: None,
-    plan: List[Step],
+    plan: list[Step],
     freezer: FrozenDateTimeFactory,
 ) -> None:
     reporter_a = migrate(ACCOUNT_A, "us-west-2", WEB01_A, plan)
@@ -115,7 +107,7 @@ def test_deleting_one_accounts_stream_leaves_the_others(
 
 
 def test_one_accounts_discovered_server_is_unknown_to_the_other(
-    mhub_fake: MigrationHubFake, two_accounts: None, plan: List[Step]
+    mhub_fake: MigrationHubFake, two_accounts: None, plan: list[Step]
 ) -> None:
     # Application Discovery Service's inventory is per account too.
     with pytest.raises(NotDiscoveredError, match=WEB01_B.configuration_id):

@@ -8,7 +8,8 @@ that wait is virtual, like the backoff.
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, Callable, List
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import boto3
 from botocore.config import Config
@@ -24,7 +25,7 @@ ADAPTIVE = Config(retries={"mode": "adaptive", "max_attempts": 5})
 
 def finishes_within(seconds: float, work: Callable[[], None]) -> bool:
     """Run ``work`` in a thread; False if it is still running after ``seconds``."""
-    errors: List[BaseException] = []
+    errors: list[BaseException] = []
 
     def run() -> None:
         try:
@@ -40,13 +41,9 @@ def finishes_within(seconds: float, work: Callable[[], None]) -> bool:
     return not thread.is_alive()
 
 
-def test_adaptive_retries_do_not_hang_under_a_frozen_clock(
-    mhub_fake: MigrationHubFake, plan: List[Step]
-) -> None:
+def test_adaptive_retries_do_not_hang_under_a_frozen_clock(mhub_fake: MigrationHubFake, plan: list[Step]) -> None:
     mhub_fake.fail("NotifyMigrationTaskState", "ThrottlingException", times=3)
-    reporter = ProgressReporter(
-        boto3.client("mgh", region_name="us-west-2", config=ADAPTIVE), "SMS", "sms-1"
-    )
+    reporter = ProgressReporter(boto3.client("mgh", region_name="us-west-2", config=ADAPTIVE), "SMS", "sms-1")
 
     with freeze_time("2024-05-01 12:00:00"):
         assert finishes_within(5, lambda: migrate_server(reporter, plan))

@@ -7,8 +7,9 @@ them with ``mhub_fake.add_application``, and read their state back with
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Callable, List, Optional
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -32,7 +33,7 @@ WEB01_ARN = ec2_instance_arn("us-west-2", "123456789012", "i-0abc1234def567890")
 DB01_ARN = ec2_instance_arn("us-west-2", "123456789012", "i-0def5678abc901234")
 
 
-def launcher(arn: str, launched: List[str]) -> Callable[[], str]:
+def launcher(arn: str, launched: list[str]) -> Callable[[], str]:
     def launch() -> str:
         launched.append(arn)
         return arn
@@ -54,9 +55,9 @@ def test_the_application_reaches_completed(
     seeded: None,
     web01: DiscoveredServer,
     db01: DiscoveredServer,
-    plan: List[Step],
+    plan: list[Step],
 ) -> None:
-    seen_during_launch: List[Optional[str]] = []
+    seen_during_launch: list[str | None] = []
 
     def launch_db01() -> str:
         seen_during_launch.append(mhub_fake.application(APP).status)
@@ -89,9 +90,9 @@ def test_a_failed_server_leaves_it_in_progress_and_a_rerun_resumes(
     seeded: None,
     web01: DiscoveredServer,
     db01: DiscoveredServer,
-    plan: List[Step],
+    plan: list[Step],
 ) -> None:
-    launched: List[str] = []
+    launched: list[str] = []
 
     def launch_db01_without_capacity() -> str:
         raise RuntimeError("InsufficientInstanceCapacity")
@@ -128,10 +129,10 @@ def test_a_failed_server_leaves_it_in_progress_and_a_rerun_resumes(
 
 
 def test_an_unknown_application_stops_the_tool_before_any_server_moves(
-    mhub_fake: MigrationHubFake, web01: DiscoveredServer, plan: List[Step]
+    mhub_fake: MigrationHubFake, web01: DiscoveredServer, plan: list[Step]
 ) -> None:
     mhub_fake.add_discovered_resource(web01.configuration_id)  # but no application
-    launched: List[str] = []
+    launched: list[str] = []
 
     with pytest.raises(NotDiscoveredError, match=f"no application '{APP}'"):
         migrate_application(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, List
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -36,9 +36,7 @@ def test_the_calls_the_tool_makes(mhub_fake: MigrationHubFake) -> None:
     assert all(call.error_code is None for call in mhub_fake.calls)
 
 
-def test_failed_calls_are_recorded_with_their_error_code(
-    mhub_fake: MigrationHubFake, plan: List[Step]
-) -> None:
+def test_failed_calls_are_recorded_with_their_error_code(mhub_fake: MigrationHubFake, plan: list[Step]) -> None:
     mhub_fake.fail("CreateProgressUpdateStream", "InternalServerError")
     migrate_server(ProgressReporter.for_home_region("SMS", "sms-1"), plan)
 

@@ -7,7 +7,7 @@ ConfigurationId it has never heard of, and so does the fake.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, List
+from typing import TYPE_CHECKING
 
 import pytest
 from botocore.exceptions import ClientError
@@ -45,9 +45,7 @@ def launch() -> str:
 
 
 @pytest.fixture
-def migrated(
-    mhub_fake: MigrationHubFake, web01: DiscoveredServer, plan: List[Step]
-) -> ProgressReporter:
+def migrated(mhub_fake: MigrationHubFake, web01: DiscoveredServer, plan: list[Step]) -> ProgressReporter:
     """web01, known to Application Discovery Service, moved without a hitch."""
     mhub_fake.add_discovered_resource(web01.configuration_id)
     reporter = ProgressReporter.for_home_region(STREAM, web01.name)
@@ -55,9 +53,7 @@ def migrated(
     return reporter
 
 
-def test_the_calls_of_a_discovered_servers_migration(
-    mhub_fake: MigrationHubFake, migrated: ProgressReporter
-) -> None:
+def test_the_calls_of_a_discovered_servers_migration(mhub_fake: MigrationHubFake, migrated: ProgressReporter) -> None:
     assert [c.operation for c in mhub_fake.calls] == [
         "GetHomeRegion",
         "CreateProgressUpdateStream",
@@ -90,21 +86,17 @@ def test_the_task_is_linked_to_the_discovered_server(
     assert list_calls[0].params == {"ResourceName": "d-server-01kk9i6ywwaxmp"}
 
 
-def test_the_servers_attributes_are_stored(
-    mhub_fake: MigrationHubFake, migrated: ProgressReporter
-) -> None:
+def test_the_servers_attributes_are_stored(mhub_fake: MigrationHubFake, migrated: ProgressReporter) -> None:
     assert mhub_fake.task(STREAM, "web01").resource_attributes == WEB01_ATTRIBUTES
 
-    described = migrated.mgh.describe_migration_task(
-        ProgressUpdateStream=STREAM, MigrationTaskName="web01"
-    )["MigrationTask"]
+    described = migrated.mgh.describe_migration_task(ProgressUpdateStream=STREAM, MigrationTaskName="web01")[
+        "MigrationTask"
+    ]
     assert described["ResourceAttributeList"] == WEB01_ATTRIBUTES
     assert described["Task"]["Status"] == "COMPLETED"
 
 
-def test_the_launched_instance_is_recorded(
-    mhub_fake: MigrationHubFake, migrated: ProgressReporter
-) -> None:
+def test_the_launched_instance_is_recorded(mhub_fake: MigrationHubFake, migrated: ProgressReporter) -> None:
     assert INSTANCE_ARN == "arn:aws:ec2:us-west-2:123456789012:instance/i-0abc1234def567890"
     assert mhub_fake.task(STREAM, "web01").created_artifacts == [
         {"Name": INSTANCE_ARN, "Description": "Migrated from web01.corp.example.com"}
@@ -113,10 +105,10 @@ def test_the_launched_instance_is_recorded(
 
 
 def test_an_unknown_configuration_id_fails_the_task_with_a_clear_error(
-    mhub_fake: MigrationHubFake, web01: DiscoveredServer, plan: List[Step]
+    mhub_fake: MigrationHubFake, web01: DiscoveredServer, plan: list[Step]
 ) -> None:
     # Nothing seeded: Application Discovery Service has never seen web01.
-    launched: List[str] = []
+    launched: list[str] = []
 
     def launch_and_note() -> str:
         launched.append(web01.name)
@@ -127,9 +119,7 @@ def test_an_unknown_configuration_id_fails_the_task_with_a_clear_error(
         migrate_discovered_server(reporter, web01, plan, launch_and_note)
 
     message = str(raised.value)
-    assert message.startswith(
-        "Application Discovery Service has no server 'd-server-01kk9i6ywwaxmp' (web01)"
-    )
+    assert message.startswith("Application Discovery Service has no server 'd-server-01kk9i6ywwaxmp' (web01)")
     assert isinstance(raised.value.__cause__, ClientError)
     assert raised.value.__cause__.response["Error"]["Code"] == "ResourceNotFoundException"
 
@@ -142,7 +132,7 @@ def test_an_unknown_configuration_id_fails_the_task_with_a_clear_error(
 
 
 def test_a_failed_launch_records_no_artifact(
-    mhub_fake: MigrationHubFake, web01: DiscoveredServer, plan: List[Step]
+    mhub_fake: MigrationHubFake, web01: DiscoveredServer, plan: list[Step]
 ) -> None:
     mhub_fake.add_discovered_resource(web01.configuration_id)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, List
+from typing import TYPE_CHECKING
 
 import boto3
 import pytest
@@ -44,7 +44,7 @@ def test_without_a_home_region_migration_hub_refuses_every_call(
 
 
 @pytest.mark.mhub_fake(home_region="eu-central-1")
-def test_the_tool_talks_to_the_home_region(mhub_fake: MigrationHubFake, plan: List[Step]) -> None:
+def test_the_tool_talks_to_the_home_region(mhub_fake: MigrationHubFake, plan: list[Step]) -> None:
     migrate_server(ProgressReporter.for_home_region("SMS", "sms-1"), plan)
 
     assert {c.region for c in mhub_fake.calls if c.service == "mgh"} == {"eu-central-1"}

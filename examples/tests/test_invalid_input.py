@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, List
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 # request, so that a tool which swallows the InvalidInputException cannot pass
 # unnoticed. Sending one is the point of this test: opt out of that check.
 @pytest.mark.mhub_fake(assert_all_requests_valid=False)
-def test_a_task_name_with_a_colon_is_refused(mhub_fake: MigrationHubFake, plan: List[Step]) -> None:
+def test_a_task_name_with_a_colon_is_refused(mhub_fake: MigrationHubFake, plan: list[Step]) -> None:
     reporter = ProgressReporter.for_home_region("SMS", "web01:/dev/sda")
 
     with pytest.raises(reporter.mgh.exceptions.InvalidInputException, match="MigrationTaskName"):

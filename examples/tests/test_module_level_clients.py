@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, List
+from typing import TYPE_CHECKING
 
 import boto3
 import pytest
@@ -25,9 +25,7 @@ MGH = boto3.client("mgh", region_name="us-west-2", config=RETRY_CONFIG)
 
 
 @pytest.mark.parametrize("task", ["sms-1", "sms-2"])
-def test_a_client_created_at_import_time_is_served(
-    mhub_fake: MigrationHubFake, plan: List[Step], task: str
-) -> None:
+def test_a_client_created_at_import_time_is_served(mhub_fake: MigrationHubFake, plan: list[Step], task: str) -> None:
     assert home_region(CONFIG) == "us-west-2"
 
     migrate_server(ProgressReporter(MGH, "SMS", task), plan)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, List
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -12,9 +12,7 @@ if TYPE_CHECKING:
     from pytest_migrationhub import MigrationHubFake
 
 
-def test_a_denied_operation_stops_the_migration(
-    mhub_fake: MigrationHubFake, plan: List[Step]
-) -> None:
+def test_a_denied_operation_stops_the_migration(mhub_fake: MigrationHubFake, plan: list[Step]) -> None:
     mhub_fake.deny("ImportMigrationTask")
     reporter = ProgressReporter.for_home_region("SMS", "sms-1")
 

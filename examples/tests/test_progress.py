@@ -61,9 +61,7 @@ def test_a_failing_step_leaves_the_task_failed_with_the_reason(mhub_fake: Migrat
 
     task = mhub_fake.task(STREAM, TASK)
     assert task.status == "FAILED"
-    assert task.status_detail == (
-        "Replicating disk 2 of 3 failed: replication agent lost its connection"
-    )
+    assert task.status_detail == ("Replicating disk 2 of 3 failed: replication agent lost its connection")
     assert mhub_fake.progress(STREAM, TASK) == [0, 25, 25]  # failed where it stood
 
 

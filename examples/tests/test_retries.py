@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, List
+from typing import TYPE_CHECKING
 
 import pytest
 from botocore.exceptions import ClientError
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from pytest_migrationhub import MigrationHubFake
 
 
-def test_throttling_is_retried_by_botocore(mhub_fake: MigrationHubFake, plan: List[Step]) -> None:
+def test_throttling_is_retried_by_botocore(mhub_fake: MigrationHubFake, plan: list[Step]) -> None:
     mhub_fake.fail("NotifyMigrationTaskState", "ThrottlingException", times=2)
     started = time.monotonic()
 
@@ -32,9 +32,7 @@ def test_throttling_is_retried_by_botocore(mhub_fake: MigrationHubFake, plan: Li
     assert time.monotonic() - started < 1
 
 
-def test_an_outage_surfaces_once_botocore_gives_up(
-    mhub_fake: MigrationHubFake, plan: List[Step]
-) -> None:
+def test_an_outage_surfaces_once_botocore_gives_up(mhub_fake: MigrationHubFake, plan: list[Step]) -> None:
     mhub_fake.fail("NotifyMigrationTaskState", "ServiceUnavailableException", times=None)
     reporter = ProgressReporter.for_home_region("SMS", "sms-1")
 

@@ -7,7 +7,7 @@ The fake reads the clock when asked, so freezegun (here through pytest-freezer's
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING, List
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -38,7 +38,7 @@ def test_a_task_is_stale_once_its_next_update_is_overdue(
 
 
 def test_a_completed_task_never_goes_stale(
-    mhub_fake: MigrationHubFake, freezer: FrozenDateTimeFactory, plan: List[Step]
+    mhub_fake: MigrationHubFake, freezer: FrozenDateTimeFactory, plan: list[Step]
 ) -> None:
     migrate_server(ProgressReporter.for_home_region("SMS", "sms-1"), plan)
     assert mhub_fake.task("SMS", "sms-1").status == "COMPLETED"  # NextUpdateSeconds=sys.maxsize

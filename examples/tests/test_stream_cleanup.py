@@ -9,7 +9,7 @@ can be given ``freezer.tick`` to sleep with.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, List
+from typing import TYPE_CHECKING
 
 import pytest
 from botocore.exceptions import ClientError
@@ -38,9 +38,7 @@ ARN = ec2_instance_arn("us-west-2", "123456789012", "i-0abc1234def567890")
 
 
 @pytest.fixture
-def migrated(
-    mhub_fake: MigrationHubFake, web01: DiscoveredServer, plan: List[Step]
-) -> ProgressReporter:
+def migrated(mhub_fake: MigrationHubFake, web01: DiscoveredServer, plan: list[Step]) -> ProgressReporter:
     mhub_fake.add_discovered_resource(web01.configuration_id)
     reporter = ProgressReporter.for_home_region(STREAM, web01.name)
     migrate_discovered_server(reporter, web01, plan, lambda: ARN)
@@ -51,7 +49,7 @@ def test_a_deleted_stream_refuses_the_tool_until_the_deletion_is_done(
     mhub_fake: MigrationHubFake,
     migrated: ProgressReporter,
     web01: DiscoveredServer,
-    plan: List[Step],
+    plan: list[Step],
     freezer: FrozenDateTimeFactory,
 ) -> None:
     delete_stream(migrated.mgh, STREAM)
@@ -91,7 +89,7 @@ def test_the_being_deleted_error_keeps_migration_hubs_own(
 def test_recreate_stream_waits_for_the_deletion_then_starts_afresh(
     mhub_fake: MigrationHubFake, migrated: ProgressReporter, freezer: FrozenDateTimeFactory
 ) -> None:
-    slept: List[float] = []
+    slept: list[float] = []
 
     def sleep(seconds: float) -> None:
         slept.append(seconds)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import List
-
 from examples.migration_tool import ProgressReporter, Step, migrate_server
 from pytest_migrationhub import MigrationHubFake, mock_migrationhub
 
 
-def test_mock_migrationhub_as_a_context_manager(plan: List[Step]) -> None:
+def test_mock_migrationhub_as_a_context_manager(plan: list[Step]) -> None:
     with mock_migrationhub(home_region="ap-southeast-2") as fake:
         migrate_server(ProgressReporter.for_home_region("SMS", "sms-1"), plan)
     # Leaving the block stops the fake and runs the fixture's teardown checks.
