@@ -26,27 +26,6 @@ MAX_MODULE_LINES = 500
 MAX_CLASS_LINES = 300
 MAX_FUNCTION_LINES = 50
 
-#: Modules other branches of issue 9 are restructuring: held to the rules only
-#: once those branches merge. Until then they are expected to fail (xfail, not
-#: strict: one that already passes shows as XPASS). Empty this set after the merge.
-NOT_YET = frozenset(
-    {
-        "__init__.py",
-        "_errors.py",
-        "_fake.py",
-        "_hook.py",
-        "_hook_aio.py",
-        "_operations.py",
-        "_options.py",
-        "_patching.py",
-        "_server.py",
-        "_state.py",
-        "_version.py",
-        "_wire.py",
-        "plugin.py",
-    }
-)
-
 
 @dataclass
 class Module:
@@ -169,20 +148,13 @@ def _module_names(modules: dict[str, Module]) -> set[str]:
 MODULES = package()
 
 
-PENDING = pytest.mark.xfail(strict=False, reason="another branch of issue 9 restructures it: held once they merge")
-
-
-def _params() -> list[object]:
-    return [pytest.param(name, id=name, marks=[PENDING] if name in NOT_YET else []) for name in MODULES]
-
-
-@pytest.mark.parametrize("name", _params())
+@pytest.mark.parametrize("name", list(MODULES))
 def test_no_module_class_or_function_is_too_long(name: str) -> None:
     offences = size_offences(MODULES[name])
     assert not offences, "\n".join(["too long:", *offences])
 
 
-@pytest.mark.parametrize("name", _params())
+@pytest.mark.parametrize("name", list(MODULES))
 def test_no_module_reads_another_modules_underscore_names(name: str) -> None:
     offences = reach_offences(MODULES[name], MODULES)
     assert not offences, "\n".join(["reads another module's underscore names:", *offences])
