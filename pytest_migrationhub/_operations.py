@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from ._errors import ServiceError
@@ -265,23 +266,7 @@ def _listing(ctx: Context, kind: str, key: str) -> Answer:
     return _page(ctx, key, f"{task.stream}/{task.name}", task.associated(kind))
 
 
-@handles("AssociateCreatedArtifact")
-def associate_created_artifact(ctx: Context) -> Answer:
-    return _associate(ctx, ARTIFACT, "Name")
-
-
-@handles("DisassociateCreatedArtifact")
-def disassociate_created_artifact(ctx: Context) -> Answer:
-    return _disassociate(ctx, ARTIFACT, "CreatedArtifactName", "created artifact")
-
-
-@handles("ListCreatedArtifacts")
-def list_created_artifacts(ctx: Context) -> Answer:
-    return _listing(ctx, ARTIFACT, "CreatedArtifactList")
-
-
-@handles("AssociateDiscoveredResource")
-def associate_discovered_resource(ctx: Context) -> Answer:
+def _known_discovered_resource(ctx: Context) -> None:
     configuration_id = ctx.body["DiscoveredResource"]["ConfigurationId"]
     if configuration_id not in ctx.account.discovered:
         raise ServiceError(
@@ -290,32 +275,58 @@ def associate_discovered_resource(ctx: Context) -> Answer:
             f"{configuration_id!r}; in a test, add it first with "
             f"mhub_fake.add_discovered_resource({configuration_id!r})",
         )
-    return _associate(ctx, DISCOVERED, "ConfigurationId")
 
 
-@handles("DisassociateDiscoveredResource")
-def disassociate_discovered_resource(ctx: Context) -> Answer:
-    return _disassociate(ctx, DISCOVERED, "ConfigurationId", "discovered resource")
+def _no_check(ctx: Context) -> None:
+    return None
 
 
-@handles("ListDiscoveredResources")
-def list_discovered_resources(ctx: Context) -> Answer:
-    return _listing(ctx, DISCOVERED, "DiscoveredResourceList")
+@dataclass(frozen=True)
+class Association:
+    """One kind of item associated with a task, and the three operations that handle it."""
+
+    #: the operations' noun (``Associate<kind>``, ``Disassociate<kind>``) and the request member
+    kind: str
+    #: the member of the associated item that names it
+    key: str
+    #: the Disassociate request's member naming the item
+    member: str
+    #: what the not-found message calls it
+    what: str
+    #: the List operation and the key of its page
+    listing: tuple[str, str]
+    #: a check an association must pass first
+    check: Callable[[Context], None] = _no_check
+
+    def associate(self, ctx: Context) -> Answer:
+        self.check(ctx)
+        return _associate(ctx, self.kind, self.key)
+
+    def disassociate(self, ctx: Context) -> Answer:
+        return _disassociate(ctx, self.kind, self.member, self.what)
+
+    def list(self, ctx: Context) -> Answer:
+        return _listing(ctx, self.kind, self.listing[1])
 
 
-@handles("AssociateSourceResource")
-def associate_source_resource(ctx: Context) -> Answer:
-    return _associate(ctx, SOURCE, "Name")
-
-
-@handles("DisassociateSourceResource")
-def disassociate_source_resource(ctx: Context) -> Answer:
-    return _disassociate(ctx, SOURCE, "SourceResourceName", "source resource")
-
-
-@handles("ListSourceResources")
-def list_source_resources(ctx: Context) -> Answer:
-    return _listing(ctx, SOURCE, "SourceResourceList")
+ASSOCIATIONS = (
+    Association(
+        ARTIFACT, "Name", "CreatedArtifactName", "created artifact", ("ListCreatedArtifacts", "CreatedArtifactList")
+    ),
+    Association(
+        DISCOVERED,
+        "ConfigurationId",
+        "ConfigurationId",
+        "discovered resource",
+        ("ListDiscoveredResources", "DiscoveredResourceList"),
+        _known_discovered_resource,
+    ),
+    Association(SOURCE, "Name", "SourceResourceName", "source resource", ("ListSourceResources", "SourceResourceList")),
+)
+for _association in ASSOCIATIONS:
+    HANDLERS[f"Associate{_association.kind}"] = _association.associate
+    HANDLERS[f"Disassociate{_association.kind}"] = _association.disassociate
+    HANDLERS[_association.listing[0]] = _association.list
 
 
 # --- applications -----------------------------------------------------------------
