@@ -293,7 +293,6 @@ def test_every_invalid_request_is_refused_through_botocore(clients: dict[str, An
             if not fake.calls:
                 # botocore refused it itself, before sending anything.
                 assert isinstance(result, Exception), result
-                assert isinstance(result, Exception), result
                 # Raised by botocore's own code (its validation, or its
                 # serialiser on a timestamp no calendar holds), not the fake's.
                 frames = traceback.extract_tb(result.__traceback__)
