@@ -135,6 +135,17 @@ FAULTS_HINT = (
     "    Let the code under test reach them, remove them, or opt out with "
     "@pytest.mark.mhub_fake(assert_all_faults_fired=False)."
 )
+
+
+def never_fired(count: str = "1 of 1 not fired") -> list[str]:
+    """The teardown check's lines on one unfired NotifyMigrationTaskState throttle, as pytest shows them."""
+    return [
+        ASSERTION + "mhub_fake: 1 queued fault never fired:",
+        f"      - NotifyMigrationTaskState -> ThrottlingException ({count})",
+        FAULTS_HINT,
+    ]
+
+
 #: the last line of the teardown check on malformed requests, as pytest shows it
 REQUESTS_HINT = (
     "    Fix the request, or, if the test sends it on purpose (even under pytest.raises), opt out with "
