@@ -8,7 +8,15 @@ reports. The fake is process-global, so no test here uses ``mhub_fake`` itself.
 from __future__ import annotations
 
 import pytest
-from support import ASSERTION, FAULTS_HINT, REQUESTS_HINT, Inner, expect_lines, never_fired, raised
+from support import (
+    ASSERTION,
+    FAULTS_HINT,
+    REQUESTS_HINT,
+    Inner,
+    expect_lines,
+    expect_marker_refused,
+    never_fired,
+)
 
 # --- 4. strict teardown ---------------------------------------------------
 
@@ -185,16 +193,10 @@ def test_raises(mhub_fake):
 
 
 def test_marker_flags_must_be_booleans(inner: Inner) -> None:
-    result = inner.run(
-        """
-@pytest.mark.mhub_fake(assert_all_faults_fired="false")
-def test_string_flag(mhub_fake):
-    pass
-""",
-    )
-    result.assert_outcomes(errors=1)
-    result.stdout.fnmatch_lines(
-        raised("pytest_migrationhub.MigrationHubFakeError: assert_all_faults_fired must be True or False; got 'false'.")
+    expect_marker_refused(
+        inner,
+        'assert_all_faults_fired="false"',
+        "pytest_migrationhub.MigrationHubFakeError: assert_all_faults_fired must be True or False; got 'false'.",
     )
 
 
