@@ -105,12 +105,15 @@ def raw(server: MigrationHubServer, data: bytes, *, read_timeout: float = 5.0) -
     with socket.create_connection((server.host, server.port), timeout=read_timeout) as sock:
         if data:
             sock.sendall(data)
-        chunks: list[bytes] = []
-        while True:
-            chunk = sock.recv(65536)
-            if not chunk:
-                return b"".join(chunks)
-            chunks.append(chunk)
+        return read_until_closed(sock)
+
+
+def read_until_closed(sock: socket.socket) -> bytes:
+    """Everything the server sends on ``sock`` until it closes the connection."""
+    chunks: list[bytes] = []
+    while chunk := sock.recv(65536):
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def parse_raw(response: bytes) -> tuple[int, dict[str, str], Any]:

@@ -135,6 +135,17 @@ FAULTS_HINT = (
     "    Let the code under test reach them, remove them, or opt out with "
     "@pytest.mark.mhub_fake(assert_all_faults_fired=False)."
 )
+
+
+def never_fired(count: str = "1 of 1 not fired") -> list[str]:
+    """The teardown check's lines on one unfired NotifyMigrationTaskState throttle, as pytest shows them."""
+    return [
+        ASSERTION + "mhub_fake: 1 queued fault never fired:",
+        f"      - NotifyMigrationTaskState -> ThrottlingException ({count})",
+        FAULTS_HINT,
+    ]
+
+
 #: the last line of the teardown check on malformed requests, as pytest shows it
 REQUESTS_HINT = (
     "    Fix the request, or, if the test sends it on purpose (even under pytest.raises), opt out with "
@@ -180,3 +191,20 @@ def expect_raised(result: pytest.RunResult, message: str) -> None:
 def expect_lines(result: pytest.RunResult, lines: list[str], *, patterns: list[str] | None = None) -> None:
     """Assert the output holds ``patterns`` (fnmatch) then ``lines`` (exact), consecutively."""
     result.stdout.fnmatch_lines((patterns or []) + exact(lines), consecutive=True)
+
+
+def expect_marker_refused(inner: Inner, arguments: str, message: str) -> None:
+    """A test marked ``@pytest.mark.mhub_fake(arguments)`` errors at setup with ``message``,
+    shown exactly and with every plugin frame hidden."""
+    result = inner.run(
+        f"""
+@pytest.mark.mhub_fake({arguments})
+def test_marked(mhub_fake):
+    pass
+""",
+    )
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*ERROR at setup of test_marked*"])
+    expect_raised(result, message)
+    result.stdout.no_fnmatch_line("*pytest_migrationhub/*.py:*")
+    result.stdout.no_fnmatch_line("*raise MigrationHubFakeError(*")

@@ -25,6 +25,21 @@ LISTS = {
     "list_application_states": ("ApplicationStateList", 100),
 }
 
+#: The lists of one migration task's associations: called with the task's ids.
+PER_TASK = {
+    "list_created_artifacts",
+    "list_discovered_resources",
+    "list_source_resources",
+    "list_migration_task_updates",
+}
+
+
+def list_arguments(mgh: Any, method: str) -> dict[str, Any]:
+    """The arguments ``method`` needs; skips where this botocore has no such list."""
+    if not hasattr(mgh, method):
+        pytest.skip(f"this botocore has no {method}")
+    return ids() if method in PER_TASK else {}
+
 
 def populate(fake: Any, mgh: Any, count: int) -> None:
     fake.add_task(STREAM, TASK)
@@ -45,21 +60,9 @@ def populate(fake: Any, mgh: Any, count: int) -> None:
 
 @pytest.mark.parametrize("method", sorted(LISTS))
 def test_paginators_return_every_item_exactly_once(mhub_fake: Any, mgh: Any, method: str) -> None:
-    if not hasattr(mgh, method):
-        pytest.skip(f"this botocore has no {method}")
+    kwargs = list_arguments(mgh, method)
     populate(mhub_fake, mgh, 23)
     key, top = LISTS[method]
-    kwargs = (
-        ids()
-        if method
-        in (
-            "list_created_artifacts",
-            "list_discovered_resources",
-            "list_source_resources",
-            "list_migration_task_updates",
-        )
-        else {}
-    )
     everything = getattr(mgh, method)(**kwargs, MaxResults=top)
     pages = list(mgh.get_paginator(method).paginate(**kwargs, PaginationConfig={"PageSize": 4}))
     items = [item for page in pages for item in page[key]]
@@ -114,19 +117,7 @@ def test_association_lists_take_at_most_10_per_page(mhub_fake: Any, task: Any, m
 
 @pytest.mark.parametrize("method", sorted(LISTS))
 def test_a_forged_token_is_refused_by_every_list(mhub_fake: Any, task: Any, mgh: Any, method: str) -> None:
-    if not hasattr(mgh, method):
-        pytest.skip(f"this botocore has no {method}")
-    kwargs = (
-        ids()
-        if method
-        in (
-            "list_created_artifacts",
-            "list_discovered_resources",
-            "list_source_resources",
-            "list_migration_task_updates",
-        )
-        else {}
-    )
+    kwargs = list_arguments(mgh, method)
     with pytest.raises(mgh.exceptions.InvalidInputException):
         getattr(mgh, method)(**kwargs, NextToken="Zm9yZ2Vk")
 

@@ -123,6 +123,16 @@ def answer(fake: MigrationHubFake, operation: str, body: bytes) -> dict[str, Any
     return out
 
 
+def refused_at_the_wire(operation: str, raw: bytes, seed: Any = None) -> tuple[dict[str, Any], MigrationHubFake]:
+    """Send ``raw`` to a fake seeded for ``seed``: refused with a 400, its state as it was."""
+    fake = seeded(seed)
+    before = state(fake)
+    out = answer(fake, operation, raw)
+    assert out["status"] == 400, out
+    assert state(fake) == before
+    return out, fake
+
+
 def malformed(fake: MigrationHubFake) -> list[str]:
     return [p for p in fake.unexplained() if "malformed" in p]
 
@@ -149,12 +159,9 @@ def test_every_invalid_request_is_refused_at_the_wire_and_changes_nothing(operat
     @given(strategies.invalid_requests(operation))
     def check(body: dict[str, Any]) -> None:
         assert isinstance(body, dict)
-        fake = seeded(body)
-        before = state(fake)
-        out = answer(fake, operation, json.dumps(body).encode())
-        assert (out["status"], out.get("__type")) == (400, "InvalidInputException"), out
+        out, fake = refused_at_the_wire(operation, json.dumps(body).encode(), seed=body)
+        assert out.get("__type") == "InvalidInputException", out
         assert out["Message"].startswith(f"{operation}: "), out
-        assert state(fake) == before
         [call] = fake.calls
         assert call.error_code == "InvalidInputException"
 
@@ -183,11 +190,8 @@ def test_a_body_that_is_not_json_is_refused_and_changes_nothing(operation: str) 
     @WIRE
     @given(not_json())
     def check(raw: bytes) -> None:
-        fake = seeded(None)
-        before = state(fake)
-        out = answer(fake, operation, raw)
-        assert out["status"] == 400 and out.get("__type") in NOT_JSON_CODES, out
-        assert state(fake) == before
+        out, _ = refused_at_the_wire(operation, raw)
+        assert out.get("__type") in NOT_JSON_CODES, out
 
     check()
 
@@ -205,21 +209,15 @@ NOT_OBJECTS = (
 @WIRE
 @given(st.sampled_from(OPERATIONS), NOT_OBJECTS)
 def test_a_json_body_that_is_not_an_object_is_refused_and_changes_nothing(operation: str, body: Any) -> None:
-    fake = seeded(None)
-    before = state(fake)
-    out = answer(fake, operation, json.dumps(body).encode())
-    assert (out["status"], out.get("__type")) == (400, "InvalidInputException"), out
+    out, _ = refused_at_the_wire(operation, json.dumps(body).encode())
+    assert out.get("__type") == "InvalidInputException", out
     assert out["Message"].startswith(f"{operation}: $: "), out
-    assert state(fake) == before
 
 
 @pytest.mark.parametrize("raw", [b"", b"{}", b"null", b"[]", b'"NotifyMigrationTaskState"', b"12", b"\xff\xfe"])
 def test_degenerate_bodies_are_refused(raw: bytes) -> None:
-    fake = seeded(None)
-    before = state(fake)
-    out = answer(fake, "NotifyMigrationTaskState", raw)
-    assert out["status"] == 400 and out["__type"] in NOT_JSON_CODES, out
-    assert state(fake) == before
+    out, _ = refused_at_the_wire("NotifyMigrationTaskState", raw)
+    assert out["__type"] in NOT_JSON_CODES, out
 
 
 @pytest.mark.parametrize(
@@ -235,11 +233,8 @@ def test_degenerate_bodies_are_refused(raw: bytes) -> None:
     ids=["1e300", "-1e20", "year-10000", "NaN", "Infinity", "deep"],
 )
 def test_bodies_beyond_what_the_schema_says_are_refused(raw: bytes) -> None:
-    fake = seeded(None)
-    before = state(fake)
-    out = answer(fake, "NotifyMigrationTaskState", raw)
-    assert out["status"] == 400 and out["__type"] in NOT_JSON_CODES, out
-    assert state(fake) == before
+    out, _ = refused_at_the_wire("NotifyMigrationTaskState", raw)
+    assert out["__type"] in NOT_JSON_CODES, out
 
 
 # --- through botocore -----------------------------------------------------------
@@ -297,7 +292,6 @@ def test_every_invalid_request_is_refused_through_botocore(clients: dict[str, An
             result = send(clients, operation, body)
             if not fake.calls:
                 # botocore refused it itself, before sending anything.
-                assert isinstance(result, Exception), result
                 assert isinstance(result, Exception), result
                 # Raised by botocore's own code (its validation, or its
                 # serialiser on a timestamp no calendar holds), not the fake's.

@@ -8,7 +8,7 @@ reports. The fake is process-global, so no test here uses ``mhub_fake`` itself.
 from __future__ import annotations
 
 import pytest
-from support import ASSERTION, FAULTS_HINT, Inner, expect_lines
+from support import ASSERTION, Inner, expect_lines, never_fired
 
 # --- 3. ini options -------------------------------------------------------
 
@@ -156,14 +156,7 @@ def test_marker_over_ini(mhub_fake):
     )
     result.assert_outcomes(passed=2, errors=1)
     result.stdout.fnmatch_lines(["*ERROR at teardown of test_marker_over_ini*"])
-    expect_lines(
-        result,
-        [
-            ASSERTION + "mhub_fake: 1 queued fault never fired:",
-            "      - NotifyMigrationTaskState -> ThrottlingException (1 of 1 not fired)",
-            FAULTS_HINT,
-        ],
-    )
+    expect_lines(result, never_fired())
 
 
 def test_ini_assert_all_requests_valid_false(inner: Inner) -> None:

@@ -8,7 +8,15 @@ reports. The fake is process-global, so no test here uses ``mhub_fake`` itself.
 from __future__ import annotations
 
 import pytest
-from support import ASSERTION, FAULTS_HINT, REQUESTS_HINT, Inner, expect_lines, raised
+from support import (
+    ASSERTION,
+    FAULTS_HINT,
+    REQUESTS_HINT,
+    Inner,
+    expect_lines,
+    expect_marker_refused,
+    never_fired,
+)
 
 # --- 4. strict teardown ---------------------------------------------------
 
@@ -23,11 +31,7 @@ def test_never_notifies(mhub_fake):
     result.assert_outcomes(passed=1, errors=1)
     expect_lines(
         result,
-        [
-            ASSERTION + "mhub_fake: 1 queued fault never fired:",
-            "      - NotifyMigrationTaskState -> ThrottlingException (2 of 2 not fired)",
-            FAULTS_HINT,
-        ],
+        never_fired("2 of 2 not fired"),
         patterns=["_* ERROR at teardown of test_never_notifies _*", ""],
     )
 
@@ -47,14 +51,7 @@ def test_forever(mhub_fake):
 """,
     )
     result.assert_outcomes(passed=1, errors=1)
-    expect_lines(
-        result,
-        [
-            ASSERTION + "mhub_fake: 1 queued fault never fired:",
-            "      - NotifyMigrationTaskState -> ThrottlingException (until cleared, never fired)",
-            FAULTS_HINT,
-        ],
-    )
+    expect_lines(result, never_fired("until cleared, never fired"))
     result.stdout.no_fnmatch_line("*ImportMigrationTask -> *")
 
 
@@ -196,16 +193,10 @@ def test_raises(mhub_fake):
 
 
 def test_marker_flags_must_be_booleans(inner: Inner) -> None:
-    result = inner.run(
-        """
-@pytest.mark.mhub_fake(assert_all_faults_fired="false")
-def test_string_flag(mhub_fake):
-    pass
-""",
-    )
-    result.assert_outcomes(errors=1)
-    result.stdout.fnmatch_lines(
-        raised("pytest_migrationhub.MigrationHubFakeError: assert_all_faults_fired must be True or False; got 'false'.")
+    expect_marker_refused(
+        inner,
+        'assert_all_faults_fired="false"',
+        "pytest_migrationhub.MigrationHubFakeError: assert_all_faults_fired must be True or False; got 'false'.",
     )
 
 
@@ -222,9 +213,7 @@ def test_both(mhub_fake):
     expect_lines(
         result,
         [
-            ASSERTION + "mhub_fake: 1 queued fault never fired:",
-            "      - NotifyMigrationTaskState -> ThrottlingException (1 of 1 not fired)",
-            FAULTS_HINT,
+            *never_fired(),
             "    ",
             "    mhub_fake: the fake answered 1 malformed request with InvalidInputException, and its error did not end the test:",
             "      - ImportMigrationTask: $.MigrationTaskName: 'a:b' does not match '^(?:[^:|]+)$'",
@@ -331,14 +320,7 @@ def test_fails(mhub_fake):
     )
     result.assert_outcomes(failed=1, errors=1)
     result.stdout.fnmatch_lines(["*ERROR at teardown of test_fails*"])
-    expect_lines(
-        result,
-        [
-            ASSERTION + "mhub_fake: 1 queued fault never fired:",
-            "      - NotifyMigrationTaskState -> ThrottlingException (1 of 1 not fired)",
-            FAULTS_HINT,
-        ],
-    )
+    expect_lines(result, never_fired())
     result.stdout.fnmatch_lines(["FAILED *::test_fails - *", "ERROR *::test_fails - *"])
 
 

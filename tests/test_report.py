@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 
+import pytest
 from support import HEADER, Inner, expect_lines
 
 # The inner files' own helper: the shared HEADER's clients, and a notify() shaped for
@@ -38,10 +39,22 @@ NOTE = (
 )
 
 
+def report(inner: Inner, source: str) -> pytest.RunResult:
+    """Run ``source`` in an inner session, with REPORTING's helpers, in file order."""
+    return inner.run(source, "-p", "no:randomly", header=REPORTING)
+
+
+def expect_section(result: pytest.RunResult, lines: list[str]) -> None:
+    """The one test failed, and its Migration Hub section reads ``lines``."""
+    result.assert_outcomes(failed=1)
+    expect_lines(result, [SEPARATOR, *lines])
+
+
 def test_a_failed_test_shows_the_timeline_the_rejections_and_the_home_region(
     inner: Inner,
 ) -> None:
-    result = inner.run(
+    result = report(
+        inner,
         """
 @pytest.mark.mhub_fake(assert_all_requests_valid=False)
 def test_migration(mhub_fake, freezer):
@@ -58,15 +71,10 @@ def test_migration(mhub_fake, freezer):
         client.import_migration_task(ProgressUpdateStream="SMS", MigrationTaskName="a|b")
     assert mhub_fake.task("SMS", "web-01").status == "COMPLETED"
 """,
-        "-p",
-        "no:randomly",
-        header=REPORTING,
     )
-    result.assert_outcomes(failed=1)
-    expect_lines(
+    expect_section(
         result,
         [
-            SEPARATOR,
             "home region: us-west-2",
             "3 tasks as of 2024-05-01T12:25:00Z:",
             "  SMS/web-01: stale, an update was due by 2024-05-01T12:20:00Z",
@@ -83,7 +91,8 @@ def test_migration(mhub_fake, freezer):
 
 
 def test_a_small_test_gets_a_short_section(inner: Inner) -> None:
-    result = inner.run(
+    result = report(
+        inner,
         """
 def test_small(mhub_fake, freezer):
     freezer.move_to("2024-05-01 12:05:00")
@@ -91,15 +100,10 @@ def test_small(mhub_fake, freezer):
     notify(mgh(), "sms-1", "IN_PROGRESS", 10)
     assert mhub_fake.progress("SMS", "sms-1") == [100]
 """,
-        "-p",
-        "no:randomly",
-        header=REPORTING,
     )
-    result.assert_outcomes(failed=1)
-    expect_lines(
+    expect_section(
         result,
         [
-            SEPARATOR,
             "home region: us-west-2",
             "1 task as of 2024-05-01T12:05:00Z:",
             "  SMS/sms-1: not stale, next update due by 2024-05-01T12:10:00Z",
@@ -111,7 +115,8 @@ def test_small(mhub_fake, freezer):
 
 
 def test_a_big_test_gets_a_bounded_section(inner: Inner) -> None:
-    result = inner.run(
+    result = report(
+        inner,
         """
 @pytest.mark.mhub_fake(assert_all_requests_valid=False)
 def test_big(mhub_fake, freezer):
@@ -126,16 +131,11 @@ def test_big(mhub_fake, freezer):
             notify(client, "task-01", "IN_PROGRESS", 150)
     assert False
 """,
-        "-p",
-        "no:randomly",
-        header=REPORTING,
     )
-    result.assert_outcomes(failed=1)
     detail = "x" * 117 + "..."
-    expect_lines(
+    expect_section(
         result,
         [
-            SEPARATOR,
             "home region: us-west-2",
             "25 tasks as of 2024-05-01T12:00:00Z:",
             "  SMS/task-00: not stale, next update due by 2024-05-01T12:10:11Z",
@@ -155,7 +155,8 @@ def test_big(mhub_fake, freezer):
 
 
 def test_each_account_is_shown_when_there_are_several(inner: Inner) -> None:
-    result = inner.run(
+    result = report(
+        inner,
         """
 def test_accounts(mhub_fake, freezer):
     freezer.move_to("2024-05-01 12:00:00")
@@ -165,15 +166,10 @@ def test_accounts(mhub_fake, freezer):
     mhub_fake.add_task("SMS", "sms-2", account="111122223333")
     assert False
 """,
-        "-p",
-        "no:randomly",
-        header=REPORTING,
     )
-    result.assert_outcomes(failed=1)
-    expect_lines(
+    expect_section(
         result,
         [
-            SEPARATOR,
             "123456789012 home region: us-west-2",
             "111122223333 home region: eu-west-1",
             "2 tasks as of 2024-05-01T12:00:00Z:",
@@ -185,7 +181,8 @@ def test_accounts(mhub_fake, freezer):
 
 
 def test_a_teardown_failure_alone_gets_the_section_once(inner: Inner) -> None:
-    result = inner.run(
+    result = report(
+        inner,
         """
 def test_fault_never_fires(mhub_fake):
     mhub_fake.fail("ImportMigrationTask", "ThrottlingException")
@@ -196,9 +193,6 @@ def test_fails_twice(mhub_fake):
     mhub_fake.fail("ImportMigrationTask", "ThrottlingException")
     assert False
 """,
-        "-p",
-        "no:randomly",
-        header=REPORTING,
     )
     result.assert_outcomes(passed=1, failed=1, errors=2)
     result.stdout.fnmatch_lines(
@@ -218,7 +212,8 @@ def test_fails_twice(mhub_fake):
 def test_passing_tests_and_tests_without_the_fixture_get_no_section(
     inner: Inner,
 ) -> None:
-    result = inner.run(
+    result = report(
+        inner,
         """
 def test_passes(mhub_fake):
     mgh().create_progress_update_stream(ProgressUpdateStreamName="SMS")
@@ -232,9 +227,6 @@ def test_fails_without_the_fixture():
 def test_expected_to_fail(mhub_fake):
     assert False
 """,
-        "-p",
-        "no:randomly",
-        header=REPORTING,
     )
     result.assert_outcomes(passed=1, failed=1, xfailed=1)
     result.stdout.no_fnmatch_line("*Migration Hub*")
@@ -260,7 +252,7 @@ def test_unreachable():
 
 
 def test_a_request_no_fake_answered_says_to_use_the_fixture(inner: Inner) -> None:
-    result = inner.run(UNANSWERED, "-p", "no:randomly", header=REPORTING)
+    result = report(inner, UNANSWERED)
     result.assert_outcomes(failed=2)
     if sys.version_info >= (3, 11):
         # A note on the exception, right under its message.
@@ -278,7 +270,8 @@ def test_a_request_no_fake_answered_says_to_use_the_fixture(inner: Inner) -> Non
 
 
 def test_other_failures_get_no_note(inner: Inner) -> None:
-    result = inner.run(
+    result = report(
+        inner,
         """
 from botocore.exceptions import ParamValidationError
 
@@ -294,9 +287,6 @@ def test_refused_before_sending():
 def test_with_the_fixture(mhub_fake):
     mgh().create_progress_update_stream()
 """,
-        "-p",
-        "no:randomly",
-        header=REPORTING,
     )
     result.assert_outcomes(failed=3)
     result.stdout.no_fnmatch_line(f"*{NOTE}*")

@@ -46,26 +46,31 @@ def run_cli(aws_cli: list[str], server: MigrationHubServer, *args: str) -> subpr
     return subprocess.run([*aws_cli, *args], env=server.client_env(), capture_output=True, text=True, timeout=60)
 
 
+def notify_command(task: str) -> list[str]:
+    """``aws mgh notify-migration-task-state`` for the sample task, its state given as ``task``."""
+    return [
+        "mgh",
+        "notify-migration-task-state",
+        "--progress-update-stream",
+        STREAM,
+        "--migration-task-name",
+        TASK,
+        "--task",
+        task,
+        "--update-date-time",
+        "2017-05-01T17:47:33Z",
+        "--next-update-seconds",
+        "60",
+    ]
+
+
 def test_the_aws_cli_sends_the_sample_request(
     mhub_fake: MigrationHubFake, mhub_server: MigrationHubServer, aws_cli: list[str]
 ) -> None:
     steps = [
         ["mgh", "create-progress-update-stream", "--progress-update-stream-name", STREAM],
         ["mgh", "import-migration-task", "--progress-update-stream", STREAM, "--migration-task-name", TASK],
-        [
-            "mgh",
-            "notify-migration-task-state",
-            "--progress-update-stream",
-            STREAM,
-            "--migration-task-name",
-            TASK,
-            "--task",
-            json.dumps(SAMPLE_BODY["Task"]),
-            "--update-date-time",
-            "2017-05-01T17:47:33Z",
-            "--next-update-seconds",
-            "60",
-        ],
+        notify_command(json.dumps(SAMPLE_BODY["Task"])),
     ]
     for step in steps:
         done = run_cli(aws_cli, mhub_server, *step)
@@ -117,22 +122,7 @@ def test_the_aws_cli_retries_a_throttled_call_and_completes(
 ) -> None:
     mhub_fake.add_task(STREAM, TASK)
     mhub_fake.fail("NotifyMigrationTaskState", "ThrottlingException", times=1)
-    done = run_cli(
-        aws_cli,
-        mhub_server,
-        "mgh",
-        "notify-migration-task-state",
-        "--progress-update-stream",
-        STREAM,
-        "--migration-task-name",
-        TASK,
-        "--task",
-        "Status=COMPLETED,ProgressPercent=100",
-        "--update-date-time",
-        "2017-05-01T17:47:33Z",
-        "--next-update-seconds",
-        "60",
-    )
+    done = run_cli(aws_cli, mhub_server, *notify_command("Status=COMPLETED,ProgressPercent=100"))
     assert (done.returncode, done.stderr) == (0, "")
     assert [c.error_code for c in mhub_fake.calls] == ["ThrottlingException", None]
     assert mhub_fake.statuses(STREAM, TASK) == ["COMPLETED"]

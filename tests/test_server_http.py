@@ -21,6 +21,7 @@ from server_helpers import (
     error_of,
     parse_raw,
     raw,
+    read_until_closed,
     still_serving,
 )
 
@@ -325,12 +326,7 @@ def test_a_client_that_sends_nothing_gets_408_and_blocks_nobody(quick_server: Mi
     started = time.monotonic()
     silent = socket.create_connection((quick_server.host, quick_server.port), timeout=30)
     assert still_serving(quick_server)  # served while the silent one waits
-    answer = b""
-    while True:
-        chunk = silent.recv(65536)
-        if not chunk:
-            break
-        answer += chunk
+    answer = read_until_closed(silent)
     silent.close()
     assert time.monotonic() - started >= 0.25  # the server waited for its timeout first
     status, headers, body = parse_raw(answer)
@@ -347,17 +343,11 @@ def test_a_client_that_sends_nothing_gets_408_and_blocks_nobody(quick_server: Mi
 
 
 def test_an_idle_kept_alive_connection_is_closed_silently(quick_server: MigrationHubServer) -> None:
-    with socket.create_connection((quick_server.host, quick_server.port), timeout=5) as sock:
-        sock.sendall(
-            b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-amz-json-1.1\r\n"
-            b"X-Amz-Target: AWSMigrationHub.ListProgressUpdateStreams\r\nContent-Length: 2\r\n\r\n{}"
-        )
-        received = b""
-        while True:
-            chunk = sock.recv(65536)
-            if not chunk:
-                break
-            received += chunk
+    received = raw(
+        quick_server,
+        b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-amz-json-1.1\r\n"
+        b"X-Amz-Target: AWSMigrationHub.ListProgressUpdateStreams\r\nContent-Length: 2\r\n\r\n{}",
+    )
     # One answer, then the close: no unsolicited 408 for a pooled client to misread.
     assert received.count(b"HTTP/1.1 ") == 1 and parse_raw(received)[0] == 200
 

@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from support import notify
 
 from pytest_migrationhub import MigrationHubFake
 
@@ -117,13 +118,7 @@ def test_notify_from_many_botocore_clients_loses_nothing_and_keeps_each_threads_
         def run() -> None:
             for i in range(per_thread):
                 for client, task in ((own_client, f"own-{n}"), (shared_client, "shared")):
-                    client.notify_migration_task_state(
-                        ProgressUpdateStream="SMS",
-                        MigrationTaskName=task,
-                        Task={"Status": "IN_PROGRESS", "StatusDetail": f"t{n}-{i}", "ProgressPercent": i},
-                        UpdateDateTime=1493660853 + i,
-                        NextUpdateSeconds=60,
-                    )
+                    notify(client, "IN_PROGRESS", i, task=task, detail=f"t{n}-{i}", at=1493660853 + i)
 
         return run
 
@@ -231,13 +226,7 @@ def test_faults_through_botocore_clients_in_many_threads(mhub_fake: Any, make_cl
         def run() -> None:
             for i in range(per_thread):
                 try:
-                    client.notify_migration_task_state(
-                        ProgressUpdateStream="SMS",
-                        MigrationTaskName="sms-1",
-                        Task={"Status": "IN_PROGRESS", "StatusDetail": f"t{n}-{i}"},
-                        UpdateDateTime=1493660853,
-                        NextUpdateSeconds=60,
-                    )
+                    notify(client, task="sms-1", detail=f"t{n}-{i}", at=1493660853)
                     outcomes.append("accepted")
                 except ClientError as error:
                     outcomes.append(error.response["Error"]["Code"])
@@ -293,13 +282,7 @@ def test_clients_share_nothing_but_the_fake(make_client: Callable[..., Any], mhu
 
         def run() -> None:
             for i in range(5):
-                client.notify_migration_task_state(
-                    ProgressUpdateStream="SMS",
-                    MigrationTaskName="sms-1",
-                    Task={"Status": "IN_PROGRESS", "StatusDetail": f"t{n}-{i}"},
-                    UpdateDateTime=1493660853,
-                    NextUpdateSeconds=60,
-                )
+                notify(client, task="sms-1", detail=f"t{n}-{i}", at=1493660853)
 
         return run
 
