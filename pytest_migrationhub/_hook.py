@@ -54,6 +54,8 @@ _epoch = 0
 _BEFORE_SEND = ("before-send.migration-hub", "before-send.migrationhub-config")
 #: set on a client's event emitter once the fake's handler is registered there
 _MARK = "_mhub_answers"
+#: the request context's key for the fake that took a request over at signing
+_TAKEN = "mhub_fake"
 _local = threading.local()
 #: the value AWS_EC2_METADATA_DISABLED had before activation (None: unset)
 _saved_imds: str | None = None
@@ -165,6 +167,7 @@ def take_over_signing(signer: Any, request: Any, region_name: Any, answer: Calla
         f"AWS4-HMAC-SHA256 Credential={_access_key_id(signer._credentials)}/19700101/"
         f"{region}/mgh/aws4_request, SignedHeaders=host, Signature=unsigned"
     )
+    request.context[_TAKEN] = fake
     emitter = signer._event_emitter
     if not getattr(emitter, _MARK, False):
         with lock:
@@ -210,7 +213,12 @@ def answerer(response_class: Any, raw_class: Any) -> Callable[..., Any]:
     def answer(request: Any, **kwargs: Any) -> Any:
         fake = _active
         if fake is None:
-            return None
+            # A request the fake took over is never sent as it is (unsigned, with a
+            # stand-in scope), even if the fake stopped since it was signed.
+            context = getattr(request, "context", None)
+            fake = context.get(_TAKEN) if context else None
+            if fake is None:
+                return None
         target = request.headers.get("X-Amz-Target")
         if target is None:
             return None

@@ -111,3 +111,35 @@ def test_a_patch_laid_on_top_of_the_fakes_is_left_in_place() -> None:
         assert Endpoint._send is theirs  # type: ignore[attr-defined]
     finally:
         Endpoint._send = original  # type: ignore[attr-defined]
+
+
+def test_a_request_taken_over_is_answered_even_if_the_fake_stops_before_it_is_sent() -> None:
+    # Another thread may stop the fake between signing and sending: the request,
+    # unsigned and carrying a stand-in scope, must never go out as it is.
+    import botocore.session
+    from botocore.config import Config
+
+    client = botocore.session.get_session().create_client(
+        "mgh",
+        region_name="us-west-2",
+        endpoint_url="http://127.0.0.1:9",  # nothing listens: reaching it would fail the call
+        aws_access_key_id="AKIAEXAMPLE",
+        aws_secret_access_key="testing",
+        config=Config(retries={"mode": "standard", "max_attempts": 1}),
+    )
+    fake = mock_migrationhub()
+    fake.start()
+    stopped = []
+
+    def stop_the_fake(**kwargs: Any) -> None:
+        fake.stop()
+        stopped.append(True)
+
+    client.meta.events.register_first("before-send.migration-hub", stop_the_fake)
+    try:
+        assert client.list_progress_update_streams()["ProgressUpdateStreamSummaryList"] == []
+    finally:
+        client.meta.events.unregister("before-send.migration-hub", stop_the_fake)
+        fake.stop()
+    assert stopped == [True]
+    assert [call.operation for call in fake.calls] == ["ListProgressUpdateStreams"]
