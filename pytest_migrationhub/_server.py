@@ -57,6 +57,8 @@ MAX_BODY = 1 << 20
 #: seconds a connection may stay silent (before or between requests) before it is closed
 DEFAULT_TIMEOUT = 60.0
 #: what the subprocess environment of ``client_env()`` signs with
+#: the loopback address a client reaches a wildcard-bound server at
+_WILDCARD_LOOPBACK = {"0.0.0.0": "127.0.0.1", "::": "::1"}
 DUMMY_ACCESS_KEY_ID = "testing"
 DUMMY_SECRET_ACCESS_KEY = "testing"
 #: how HomeRegionNotSetException tells a client of the server to set a home region
@@ -130,8 +132,13 @@ class MigrationHubServer:
 
     @property
     def endpoint_url(self) -> str:
-        """``http://HOST:PORT``, to pass as ``--endpoint-url`` or ``endpoint_url=``."""
+        """``http://HOST:PORT``, to pass as ``--endpoint-url`` or ``endpoint_url=``.
+
+        A server listening on every address (``0.0.0.0``, ``::``) gives out the
+        loopback one: a wildcard is no address to connect to, nor a Host it answers.
+        """
         host, port = self._bound()
+        host = _WILDCARD_LOOPBACK.get(host, host)
         return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
     def _bound(self) -> tuple[str, int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -170,3 +171,17 @@ def test_a_control_write_needs_json(
         200,
         {},
     )
+
+
+def test_a_server_on_every_address_gives_out_the_loopback_one_and_answers_it(mhub_fake: MigrationHubFake) -> None:
+    import urllib.parse
+    import urllib.request
+
+    with MigrationHubServer(mhub_fake, "0.0.0.0") as server:
+        assert server.host == "0.0.0.0"
+        assert server.endpoint_url == f"http://127.0.0.1:{server.port}"
+        endpoint = server.client_env()["AWS_ENDPOINT_URL_MIGRATION_HUB"]
+        assert endpoint == server.endpoint_url
+        # What a client given that URL sends, Host included, is answered.
+        with urllib.request.urlopen(f"{endpoint}/mhub-api/streams", timeout=10) as response:
+            assert (response.status, json.loads(response.read())) == (200, {"streams": []})
