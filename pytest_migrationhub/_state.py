@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 import secrets
 import string
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from types import MappingProxyType
 from typing import Any
 
 
@@ -250,25 +251,40 @@ class MigrationTask:
         return described
 
 
-@dataclass
 class Stream:
-    """A progress update stream and its migration tasks, in import order."""
+    """A progress update stream and its migration tasks, in import order; read-only to its readers."""
 
-    name: str
-    tasks: dict[str, MigrationTask] = field(default_factory=dict)
-    #: when an asynchronous DeleteProgressUpdateStream finishes; None: not being deleted
-    deleted_at: datetime | None = None
+    __slots__ = ("name", "_tasks", "_deleted_at")
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._tasks: dict[str, MigrationTask] = {}
+        self._deleted_at: datetime | None = None
+
+    @property
+    def tasks(self) -> Mapping[str, MigrationTask]:
+        """Its tasks by name, in import order (a read-only view)."""
+        return MappingProxyType(self._tasks)
+
+    @property
+    def deleted_at(self) -> datetime | None:
+        """When an asynchronous DeleteProgressUpdateStream finishes; None: not being deleted."""
+        return self._deleted_at
 
     def add_task(self, name: str) -> MigrationTask:
         """The task ``name``, imported first if it is new."""
-        task = self.tasks.get(name)
+        task = self._tasks.get(name)
         if task is None:
-            task = self.tasks[name] = MigrationTask(self.name, name)
+            task = self._tasks[name] = MigrationTask(self.name, name)
         return task
+
+    def delete_after(self, seconds: float) -> None:
+        """Start its asynchronous deletion, which finishes ``seconds`` from now on the fake's clock."""
+        self._deleted_at = now() + timedelta(seconds=seconds)
 
     def gone_at(self, moment: datetime) -> bool:
         """Whether its deletion has finished by ``moment``."""
-        return self.deleted_at is not None and self.deleted_at <= moment
+        return self._deleted_at is not None and self._deleted_at <= moment
 
 
 def stale_tasks(streams: Iterable[Stream], moment: datetime) -> list[tuple[str, str]]:
@@ -375,7 +391,7 @@ class Account:
 
     def delete_stream(self, stream: Stream, seconds: float) -> None:
         """Start deleting ``stream``: it stays listed, refusing writes, for ``seconds``."""
-        stream.deleted_at = now() + timedelta(seconds=seconds)
+        stream.delete_after(seconds)
         self.purge()
 
 

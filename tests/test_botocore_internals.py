@@ -119,7 +119,7 @@ def test_a_request_taken_over_is_answered_even_if_the_fake_stops_before_it_is_se
     import botocore.session
     from botocore.config import Config
 
-    client = botocore.session.get_session().create_client(
+    client: Any = botocore.session.get_session().create_client(
         "mgh",
         region_name="us-west-2",
         endpoint_url="http://127.0.0.1:9",  # nothing listens: reaching it would fail the call

@@ -8,7 +8,13 @@ from datetime import datetime, timezone
 import pytest
 import time_machine
 
-from pytest_migrationhub import MigrationHubAssertionError, MigrationHubFakeError, Stream, mock_migrationhub
+from pytest_migrationhub import (
+    MigrationHubAssertionError,
+    MigrationHubFake,
+    MigrationHubFakeError,
+    Stream,
+    mock_migrationhub,
+)
 
 HEADERS = {"Authorization": "AWS4-HMAC-SHA256 Credential=AKIA/20260101/us-west-2/mgh/aws4_request"}
 DELETE = "AWSMigrationHub.DeleteProgressUpdateStream"
@@ -73,3 +79,14 @@ def test_stream_deletion_seconds_is_the_options_name_and_is_checked() -> None:
     assert fake.stream_deletion_seconds == 0
     with pytest.raises(MigrationHubFakeError, match="stream_deletion_seconds must be a number of seconds"):
         fake.stream_deletion_seconds = -1
+
+
+def test_a_stream_is_read_only_to_its_readers(mhub_fake: MigrationHubFake) -> None:
+    stream = mhub_fake.add_stream("SMS")
+    mhub_fake.add_task("SMS", "sms-1")
+    assert list(stream.tasks) == ["sms-1"] and stream.deleted_at is None
+    with pytest.raises(TypeError):
+        stream.tasks["sms-2"] = stream.tasks["sms-1"]  # type: ignore[index]
+    with pytest.raises(AttributeError):
+        stream.deleted_at = None  # type: ignore[misc]
+    assert [task.name for task in mhub_fake.tasks("SMS")] == ["sms-1"]
