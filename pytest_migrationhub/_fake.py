@@ -9,7 +9,6 @@ the fake's state, a ``_store.Store``.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Mapping
 from types import TracebackType
 
@@ -34,29 +33,33 @@ from ._store import Store
 
 
 class AccountView:
-    """One account's home region and streams: what the fake's properties say of the default account."""
+    """One account's home region and streams: what the fake's properties say of the default account.
 
-    __slots__ = ("_lock", "_account")
+    It names the account, not a snapshot: after ``reset()`` it reads and moves
+    the account as it now is.
+    """
 
-    def __init__(self, lock: threading.RLock, account: Account) -> None:
-        self._lock = lock
-        self._account = account
+    __slots__ = ("_store", "account_id")
+
+    def __init__(self, store: Store, account_id: str) -> None:
+        self._store = store
+        self.account_id = account_id
 
     @property
-    def account_id(self) -> str:
-        return self._account.account_id
+    def _account(self) -> Account:
+        return self._store.account(self.account_id)
 
     @property
     def home_region(self) -> str | None:
         """The account's home region; ``None`` when not set. Assign to move or unset it."""
-        with self._lock:
+        with self._store.lock:
             return self._account.home_region
 
     @home_region.setter
     def home_region(self, region: str | None) -> None:
         __tracebackhide__ = True
         check_home_region(region)
-        with self._lock:
+        with self._store.lock:
             if region is None:
                 self._account.unset_home_region()
             else:
@@ -65,7 +68,7 @@ class AccountView:
     @property
     def streams(self) -> list[str]:
         """The account's progress update streams, in creation order (those being deleted included)."""
-        with self._lock:
+        with self._store.lock:
             return [s.name for s in self._account.live_streams()]
 
     def __repr__(self) -> str:
@@ -213,7 +216,7 @@ class MigrationHubFake:
     def account(self, account_id: str | None = None) -> AccountView:
         """An account's ``home_region`` (read and assign) and ``streams``; the default account without one."""
         with self._store.lock:
-            return AccountView(self._store.lock, self._store.account(account_id))
+            return AccountView(self._store, self._store.account(account_id).account_id)
 
     def add_stream(self, name: str, *, account: str | None = None) -> Stream:
         """Create a progress update stream, as CreateProgressUpdateStream would; returns the stream."""

@@ -90,3 +90,13 @@ def test_a_stream_is_read_only_to_its_readers(mhub_fake: MigrationHubFake) -> No
     with pytest.raises(AttributeError):
         stream.deleted_at = None  # type: ignore[misc]
     assert [task.name for task in mhub_fake.tasks("SMS")] == ["sms-1"]
+
+
+def test_an_account_view_follows_the_account_across_a_reset() -> None:
+    with mock_migrationhub() as fake:
+        view = fake.account("111122223333")
+        view.home_region = "eu-central-1"
+        fake.reset()
+        assert view.home_region == "us-west-2"  # the account as reset() left it
+        view.home_region = "eu-west-1"
+        assert fake.account("111122223333").home_region == "eu-west-1"
