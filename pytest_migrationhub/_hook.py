@@ -85,8 +85,9 @@ def activate(fake: MigrationHubFake, record_delay: Callable[[float], None]) -> N
         try:
             _hook_aio.watch()
         except BaseException:
-            _active = None
+            _active, _record_delay = None, None
             undo_all()
+            _hook_aio.unwatch()
             raise
         # A client created while the fake is active needs no credentials; without
         # this, botocore would look for some on the EC2 instance metadata service.

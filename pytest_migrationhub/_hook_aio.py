@@ -119,8 +119,22 @@ _AIO_OLDEST = "aiobotocore 2.5"
 
 #: everything the fake replaces in aiobotocore while it is active (once aiobotocore is imported)
 AIO_PATCHES: tuple[Patch, ...] = (
-    Patch("aiobotocore.signers", "AioRequestSigner", "sign", _AIO_OLDEST, "as botocore's", _wrap_aio_sign),
-    Patch("aiobotocore.endpoint", "AioEndpoint", "_needs_retry", _AIO_OLDEST, "as botocore's", _wrap_aio_needs_retry),
+    Patch(
+        "aiobotocore.signers",
+        "AioRequestSigner",
+        "sign",
+        _AIO_OLDEST,
+        "an async Migration Hub request is not signed; the fake registers its answer on the client",
+        _wrap_aio_sign,
+    ),
+    Patch(
+        "aiobotocore.endpoint",
+        "AioEndpoint",
+        "_needs_retry",
+        _AIO_OLDEST,
+        "marks the async retry decision, so that the backoff that follows is recorded instead of slept",
+        _wrap_aio_needs_retry,
+    ),
     Patch(
         "aiobotocore.endpoint",
         "",
@@ -143,7 +157,7 @@ AIO_PATCHES: tuple[Patch, ...] = (
         "AsyncTokenBucket",
         "acquire",
         _AIO_OLDEST,
-        "as botocore's",
+        "the adaptive mode's async token bucket never blocks on a request the fake answers",
         _wrap_aio_bucket_acquire,
     ),
 )

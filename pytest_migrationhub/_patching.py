@@ -62,8 +62,8 @@ def owner_of(patch: Patch, module: Any) -> Any:
 def moved(patch_path: str, library: str, version: str, why: str) -> str:
     return (
         f"{library} {version} has no {patch_path}, which pytest-migrationhub relies on ({why}). "
-        f"Install the {library} version this pytest-migrationhub release was tested with, "
-        f"or a pytest-migrationhub release that supports {library} {version}."
+        f"Install an earlier {library} (pip install '{library}<{version}') or a pytest-migrationhub "
+        f"release that supports {library} {version}."
     )
 
 

@@ -50,7 +50,7 @@ def test_a_moved_attribute_is_named_with_the_botocore_version(monkeypatch: pytes
     expected = (
         f"botocore {botocore.__version__} has no botocore.endpoint.Endpoint._send, which pytest-migrationhub "
         "relies on (the transport: a Migration Hub request that reaches it anyway is answered there). Install "
-        "the botocore version this pytest-migrationhub release was tested with, or a pytest-migrationhub "
+        f"an earlier botocore (pip install 'botocore<{botocore.__version__}') or a pytest-migrationhub "
         f"release that supports botocore {botocore.__version__}."
     )
     assert missing_internals() == [expected]
@@ -68,8 +68,8 @@ def test_a_moved_private_read_is_named_too(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr(RetryQuota, "__init__", init_without_max)
     assert missing_internals() == [
         f"botocore {botocore.__version__} has no botocore.retries.quota.RetryQuota()._max_capacity, which "
-        "pytest-migrationhub relies on (refilling the retry quota). Install the botocore version this "
-        "pytest-migrationhub release was tested with, or a pytest-migrationhub release that supports "
+        "pytest-migrationhub relies on (refilling the retry quota). Install an earlier botocore "
+        f"(pip install 'botocore<{botocore.__version__}') or a pytest-migrationhub release that supports "
         f"botocore {botocore.__version__}."
     ]
 
@@ -143,3 +143,23 @@ def test_a_request_taken_over_is_answered_even_if_the_fake_stops_before_it_is_se
         fake.stop()
     assert stopped == [True]
     assert [call.operation for call in fake.calls] == ["ListProgressUpdateStreams"]
+
+
+def test_a_start_that_fails_in_the_aiobotocore_step_leaves_nothing_behind(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from pytest_migrationhub import _hook_aio
+
+    def watch_then_fail() -> None:
+        sys.meta_path.insert(0, _hook_aio._AioFinder)
+        raise MigrationHubFakeError("aiobotocore 9.9 has no aiobotocore.endpoint.AioEndpoint._needs_retry")
+
+    monkeypatch.setattr(_hook_aio, "watch", watch_then_fail)
+    before = everything_patched()
+    with pytest.raises(MigrationHubFakeError, match="aiobotocore 9.9 has no"):
+        mock_migrationhub().start()
+    assert everything_patched() == before
+    assert _hook_aio._AioFinder not in sys.meta_path
+    monkeypatch.undo()
+    with mock_migrationhub():
+        pass
