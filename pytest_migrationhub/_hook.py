@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._errors import MigrationHubFakeError
 from ._patching import Patch, Read, apply, moved, owner_of, undo_all
-from ._wire import SERVICE_IDS, TARGET_PREFIXES
+from ._wire import BEFORE_SEND_EVENTS, SERVICE_IDS, SIGNING_NAME, TARGET_PREFIXES
 
 if TYPE_CHECKING:
     from ._fake import MigrationHubFake
@@ -50,8 +50,6 @@ _active: MigrationHubFake | None = None
 _record_delay: Callable[[float], None] | None = None
 #: bumped at every activation; retry state last reset in an older epoch is reset again
 _epoch = 0
-#: the events the fake answers on: ``before-send.<hyphenized service id>``
-_BEFORE_SEND = ("before-send.migration-hub", "before-send.migrationhub-config")
 #: set on a client's event emitter once the fake's handler is registered there
 _MARK = "_mhub_answers"
 #: the request context's key for the fake that took a request over at signing
@@ -166,14 +164,14 @@ def take_over_signing(signer: Any, request: Any, region_name: Any, answer: Calla
     region = region_name or (request.context.get("signing") or {}).get("region") or signer._region_name
     request.headers["Authorization"] = (
         f"AWS4-HMAC-SHA256 Credential={_access_key_id(signer._credentials)}/19700101/"
-        f"{region}/mgh/aws4_request, SignedHeaders=host, Signature=unsigned"
+        f"{region}/{SIGNING_NAME}/aws4_request, SignedHeaders=host, Signature=unsigned"
     )
     request.context[_TAKEN] = fake
     emitter = signer._event_emitter
     if not getattr(emitter, _MARK, False):
         with lock:
             if not getattr(emitter, _MARK, False):
-                for event in _BEFORE_SEND:
+                for event in BEFORE_SEND_EVENTS:
                     emitter.register_first(event, answer, unique_id=f"pytest-migrationhub:{event}")
                 setattr(emitter, _MARK, True)
     return fake

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from ._errors import count
 from ._state import now
+from ._wire import SERVICES
 
 if TYPE_CHECKING:
     from ._fake import MigrationHubFake
@@ -65,7 +66,7 @@ _SENT_FOR_REAL_CODES = frozenset(
         "SignatureDoesNotMatch",
     }
 )
-_SERVICES = frozenset({"mgh", "migrationhub-config"})
+_SERVICES = frozenset(SERVICES)
 
 
 # --- the section of a failed test that used the fake -----------------------

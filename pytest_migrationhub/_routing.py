@@ -20,18 +20,21 @@ from ._control import CONTROL_PREFIX, ControlAPI
 from ._errors import MigrationHubFakeError
 from ._hosts import HostCheck
 from ._http import HTTPHandler, Limits, Listener
-from ._wire import JSON_CONTENT_TYPE, SERVICES, TARGET_PREFIXES, Response, request_id
+from ._wire import (
+    ENDPOINT_VARIABLES,
+    JSON_CONTENT_TYPE,
+    MGH,
+    SERVICES,
+    SIGNING_NAME,
+    TARGET_PREFIXES,
+    Response,
+    request_id,
+)
 
-#: service -> the variable botocore, the AWS CLI and the SDKs read its endpoint from
-#: (AWS_ENDPOINT_URL_ + the service id, upper case, spaces and hyphens as underscores)
-ENDPOINT_VARIABLES = {
-    "mgh": "AWS_ENDPOINT_URL_MIGRATION_HUB",
-    "migrationhub-config": "AWS_ENDPOINT_URL_MIGRATIONHUB_CONFIG",
-}
 #: answers one API request: (target, body, headers) -> (status, headers, body)
 Answer = Callable[[str, bytes, Any], Response]
 
-_SAMPLE_TARGET = f"{SERVICES['mgh']}.NotifyMigrationTaskState"
+_SAMPLE_TARGET = f"{MGH.target_prefix}.NotifyMigrationTaskState"
 #: the SigV4 signing names of the two services
 _OWN_SIGNING_NAMES = frozenset(SERVICES)
 _SCOPE_SERVICE = re.compile(r"Credential=[^/,\s]*/[^/,\s]*/[^/,\s]*/([^/,\s]+)/")
@@ -108,8 +111,8 @@ class RequestHandler(HTTPHandler):
     def _signed_for(self, query: str) -> str | None:
         """The service a SigV4 signature names (header or presigned URL), if any."""
         credential = self.headers.get("Authorization") or ""
-        if "/mgh/aws4_request" in credential:
-            return "mgh"  # what every SDK signs with: no need for the pattern
+        if f"/{SIGNING_NAME}/aws4_request" in credential:
+            return SIGNING_NAME  # what every SDK signs with: no need for the pattern
         if "X-Amz-Credential=" in query:
             credential += " Credential=" + parse_qs(query).get("X-Amz-Credential", [""])[0]
         match = _SCOPE_SERVICE.search(credential)

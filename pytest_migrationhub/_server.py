@@ -47,7 +47,8 @@ from ._control import CONTROL_PREFIX, ControlAPI
 from ._errors import MigrationHubFakeError
 from ._hosts import HostCheck, allowed_host_names, loopback_warning
 from ._options import DEFAULT_HOME_REGION
-from ._routing import ENDPOINT_VARIABLES, Answer, RequestHandler, RoutingListener
+from ._routing import Answer, RequestHandler, RoutingListener
+from ._wire import ENDPOINT_VARIABLES
 
 if TYPE_CHECKING:
     from ._fake import MigrationHubFake

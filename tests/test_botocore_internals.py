@@ -163,3 +163,21 @@ def test_a_start_that_fails_in_the_aiobotocore_step_leaves_nothing_behind(monkey
     monkeypatch.undo()
     with mock_migrationhub():
         pass
+
+
+def test_the_service_table_says_what_botocores_models_say() -> None:
+    import botocore.session
+
+    from pytest_migrationhub._wire import CONFIG, MGH, SIGNING_NAME
+
+    session = botocore.session.get_session()
+    for service in (MGH, CONFIG):
+        model = session.get_service_model(service.name)
+        assert model.service_id == service.service_id
+        assert model.metadata["targetPrefix"] == service.target_prefix
+        assert model.service_id.hyphenize() == service.event_name
+        assert model.signing_name == SIGNING_NAME
+    assert [MGH.endpoint_variable, CONFIG.endpoint_variable] == [
+        "AWS_ENDPOINT_URL_MIGRATION_HUB",
+        "AWS_ENDPOINT_URL_MIGRATIONHUB_CONFIG",
+    ]
