@@ -138,6 +138,7 @@ def missing_internals() -> list[str]:
         "RequestSigner": client._request_signer,  # type: ignore[attr-defined]
         "RetryQuotaChecker": standard.RetryQuotaChecker(quota.RetryQuota()),
         "RetryQuota": quota.RetryQuota(),
+        "Shape": client.meta.service_model.shape_for("InternalServerError"),
     }
     for read in READS:
         for name in read.names:
@@ -417,5 +418,12 @@ READS: tuple[Read, ...] = (
         ("_available_capacity", "_max_capacity"),
         _RETRY_MODES,
         "refilling the retry quota",
+    ),
+    Read(
+        "botocore.model",
+        "Shape",
+        ("_shape_model",),
+        _BOTOCORE_OLDEST,
+        "an error shape's fault trait, which gives its HTTP status (500) and no public attribute holds",
     ),
 )
