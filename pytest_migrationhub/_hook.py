@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._errors import MigrationHubFakeError
 from ._patching import Patch, Read, apply, moved, owner_of, undo_all
-from ._wire import BEFORE_SEND_EVENTS, SERVICE_IDS, SIGNING_NAME, TARGET_PREFIXES
+from ._wire import BEFORE_SEND_EVENTS, SERVICE_IDS, SIGNING_NAME, TARGET_PREFIXES, error_response
 
 if TYPE_CHECKING:
     from ._fake import MigrationHubFake
@@ -52,8 +52,8 @@ _record_delay: Callable[[float], None] | None = None
 _epoch = 0
 #: set on a client's event emitter once the fake's handler is registered there
 _MARK = "_mhub_answers"
-#: the request context's key for the fake that took a request over at signing
-_TAKEN = "mhub_fake"
+#: what the stand-in signature of a request the fake took over ends with; no real one does
+_UNSIGNED = "Signature=unsigned"
 _local = threading.local()
 #: the value AWS_EC2_METADATA_DISABLED had before activation (None: unset)
 _saved_imds: str | None = None
@@ -165,9 +165,8 @@ def take_over_signing(signer: Any, request: Any, region_name: Any, answer: Calla
     region = region_name or (request.context.get("signing") or {}).get("region") or signer._region_name
     request.headers["Authorization"] = (
         f"AWS4-HMAC-SHA256 Credential={_access_key_id(signer._credentials)}/19700101/"
-        f"{region}/{SIGNING_NAME}/aws4_request, SignedHeaders=host, Signature=unsigned"
+        f"{region}/{SIGNING_NAME}/aws4_request, SignedHeaders=host, {_UNSIGNED}"
     )
-    request.context[_TAKEN] = fake
     emitter = signer._event_emitter
     if not getattr(emitter, _MARK, False):
         with lock:
@@ -207,18 +206,32 @@ def _access_key_id(credentials: Any) -> str:
     return fields.get("access_key") or fields.get("_access_key") or "-"
 
 
-def answerer(response_class: Any, raw_class: Any) -> Callable[..., Any]:
-    """A ``before-send`` handler: the fake's HTTP response to a Migration Hub request, else ``None``."""
+def _taken_over(request: Any) -> bool:
+    auth = request.headers.get("Authorization")
+    if isinstance(auth, bytes):
+        auth = auth.decode("latin-1")
+    return isinstance(auth, str) and auth.endswith(_UNSIGNED)
+
+
+def answerer(response_class: Any, raw_class: Any, taken_by: Callable[[], Any]) -> Callable[..., Any]:
+    """A ``before-send`` handler: the fake's HTTP response to a Migration Hub request, else ``None``.
+
+    ``taken_by`` gives the fake that signed the request being sent, if one did.
+    """
 
     def answer(request: Any, **kwargs: Any) -> Any:
         fake = _active
         if fake is None:
             # A request the fake took over is never sent as it is (unsigned, with a
             # stand-in scope), even if the fake stopped since it was signed.
-            context = getattr(request, "context", None)
-            fake = context.get(_TAKEN) if context else None
-            if fake is None:
+            if not _taken_over(request):
                 return None
+            fake = taken_by()
+            if fake is None:
+                status, headers, body = error_response(
+                    500, "InternalFailure", "the Migration Hub fake stopped while this request was on its way"
+                )
+                return response_class(request.url, status, headers, raw_class(body))
         target = request.headers.get("X-Amz-Target")
         if target is None:
             return None
@@ -257,7 +270,7 @@ def record_sleep(seconds: float) -> None:
 def _sync_answer() -> Callable[..., Any]:
     from botocore.awsrequest import AWSResponse
 
-    return answerer(AWSResponse, _RawBody)
+    return answerer(AWSResponse, _RawBody, lambda: getattr(_local, "serving", None))
 
 
 def _wrap_sign(original: Any) -> Any:

@@ -44,7 +44,7 @@ class _AioRawBody:
 def _wrap_aio_sign(original: Any) -> Any:
     from aiobotocore.awsrequest import AioAWSResponse
 
-    answer = answerer(AioAWSResponse, _AioRawBody)
+    answer = answerer(AioAWSResponse, _AioRawBody, _serving.get)
 
     async def sign(
         self: Any, operation_name: str, request: Any, region_name: Any = None, *args: Any, **kwargs: Any
