@@ -59,8 +59,8 @@ def compile_pattern(pattern: str) -> re.Pattern[str]:
 def shape_schema(shape: Shape) -> Schema:
     """Return the JSON Schema of one botocore shape, as it travels in JSON 1.1.
 
-    Only the shape types the two services' models use are derived; any other
-    (a map, a float, a blob, ...) stops the derivation with an error naming it,
+    Only the shape types the served services' models use are derived; any other
+    (a float, a blob, a document, ...) stops the derivation with an error naming it,
     rather than a schema the compiled check and the strategies would get wrong.
     """
     derive = _DERIVATIONS.get(shape.type_name)
@@ -97,6 +97,17 @@ def _structure_schema(shape: Any) -> Schema:
     return schema
 
 
+def _map_schema(shape: Any) -> Schema:
+    # A JSON object whose names are keys of the key shape and whose values
+    # are of the value shape (ADS answers carry String -> String maps).
+    schema: Schema = {
+        "type": "object",
+        "propertyNames": shape_schema(shape.key),
+        "additionalProperties": shape_schema(shape.value),
+    }
+    return _with_bounds(schema, shape.metadata, "minProperties", "maxProperties")
+
+
 def _list_schema(shape: Any) -> Schema:
     schema = {"type": "array", "items": shape_schema(shape.member)}
     return _with_bounds(schema, shape.metadata, "minItems", "maxItems")
@@ -116,6 +127,10 @@ def _integer_schema(shape: Any) -> Schema:
     return _with_bounds({"type": "integer"}, shape.metadata, "minimum", "maximum")
 
 
+def _double_schema(shape: Any) -> Schema:
+    return _with_bounds({"type": "number"}, shape.metadata, "minimum", "maximum")
+
+
 def _boolean_schema(shape: Any) -> Schema:
     return {"type": "boolean"}
 
@@ -126,12 +141,16 @@ def _timestamp_schema(shape: Any) -> Schema:
     return {"type": "number", "minimum": TIMESTAMP_MIN, "maximum": TIMESTAMP_MAX}
 
 
-#: botocore shape type -> its JSON Schema: the types the two models use, no more
+#: botocore shape type -> its JSON Schema: the types the served models use, no more
 _DERIVATIONS: dict[str, Callable[[Any], Schema]] = {
     "structure": _structure_schema,
     "list": _list_schema,
+    "map": _map_schema,
     "string": _string_schema,
     "integer": _integer_schema,
+    # A long is an integer of 64 bits; JSON numbers carry it as they carry any integer.
+    "long": _integer_schema,
+    "double": _double_schema,
     "boolean": _boolean_schema,
     "timestamp": _timestamp_schema,
 }
@@ -168,11 +187,11 @@ def compile_check(schema: Schema) -> Check:
 
 
 def _compile_object(schema: Schema) -> Check:
+    if "propertyNames" in schema or isinstance(schema.get("additionalProperties"), dict):
+        return _compile_map(schema)
     props = {name: compile_check(sub) for name, sub in schema.get("properties", {}).items()}
     required = tuple(schema.get("required", ()))
     extra = schema.get("additionalProperties", True)
-    if not isinstance(extra, bool):
-        raise MigrationHubFakeError("The compiled check cannot enforce a schema as additionalProperties.")
     closed = not extra
 
     def check_object(value: Any) -> bool:
@@ -191,6 +210,25 @@ def _compile_object(schema: Schema) -> Check:
         return True
 
     return check_object
+
+
+def _compile_map(schema: Schema) -> Check:
+    """A map's check: every name passes ``propertyNames``, every value ``additionalProperties``."""
+    if "properties" in schema or "required" in schema:
+        raise MigrationHubFakeError("The compiled check cannot enforce properties on a map.")
+    extra = schema.get("additionalProperties", True)
+    value_check = compile_check(extra) if isinstance(extra, dict) else (lambda value: bool(extra))
+    name_check = compile_check(schema["propertyNames"]) if "propertyNames" in schema else (lambda name: True)
+    low, high = schema.get("minProperties"), schema.get("maxProperties")
+
+    def check_map(value: Any) -> bool:
+        if type(value) is not dict:
+            return False
+        if (low is not None and len(value) < low) or (high is not None and len(value) > high):
+            return False
+        return all(name_check(name) and value_check(item) for name, item in value.items())
+
+    return check_map
 
 
 def _compile_array(schema: Schema) -> Check:
@@ -278,7 +316,9 @@ _COMPILERS: dict[str, Callable[[Schema], Check]] = {
 _ANNOTATIONS = frozenset({"type", "title", "$schema"})
 #: schema type -> the keywords its compiler enforces
 _KEYWORDS: dict[str, frozenset[str]] = {
-    "object": frozenset({"properties", "required", "additionalProperties"}),
+    "object": frozenset(
+        {"properties", "required", "additionalProperties", "propertyNames", "minProperties", "maxProperties"}
+    ),
     "array": frozenset({"items", "minItems", "maxItems"}),
     "string": frozenset({"enum", "minLength", "maxLength", "pattern"}),
     "integer": frozenset({"minimum", "maximum"}),

@@ -54,10 +54,11 @@ Json = Any
 
 
 def operations() -> list[str]:
-    """The API names of every Migration Hub and home-region operation, sorted."""
+    """The API names of every operation the fake serves (Migration Hub, home region, discovery), sorted."""
     from ._model import catalog
+    from ._operations import HANDLERS
 
-    return sorted(catalog().by_name)
+    return sorted(name for name in catalog().by_name if name in HANDLERS)
 
 
 # --- what the model says, per operation -----------------------------------
