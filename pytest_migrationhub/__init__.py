@@ -14,15 +14,17 @@ from ._options import DEFAULT_HOME_REGION, DEFAULT_STREAM_DELETION_SECONDS
 from ._version import __version__ as __version__
 
 if TYPE_CHECKING:
+    from ._discovery import Application, DiscoveredServer
     from ._fake import AccountView, MigrationHubFake
     from ._server import MigrationHubServer
-    from ._state import Application, Call, MigrationTask, Stream, Update
+    from ._state import Call, MigrationTask, Stream, Update
 
 
 __all__ = [
     "AccountView",
     "Application",
     "Call",
+    "DiscoveredServer",
     "MigrationHubAssertionError",
     "MigrationHubFake",
     "MigrationHubFakeError",
@@ -75,7 +77,8 @@ _LAZY = {
     "AccountView": "._fake",
     "MigrationHubFake": "._fake",
     "MigrationHubServer": "._server",
-    "Application": "._state",
+    "Application": "._discovery",
+    "DiscoveredServer": "._discovery",
     "Call": "._state",
     "MigrationTask": "._state",
     "Stream": "._state",

@@ -36,6 +36,26 @@ def check_name(method: str, member: str, value: Any) -> None:
     check_seed(method, "NotifyMigrationTaskState", (member,), value)
 
 
+def check_server_attributes(attributes: dict[str, Any], server_type: str) -> None:
+    """Refuse server attributes ADS could not answer with: strings of at most 10000 characters, a known type."""
+    __tracebackhide__ = True
+    from ._discovery import SERVER_TYPES
+
+    for name, value in attributes.items():
+        if value is not None and (not isinstance(value, str) or len(value) > _MAX_ATTRIBUTE):
+            raise MigrationHubFakeError(
+                f"add_discovered_resource: {name} must be a string of at most {_MAX_ATTRIBUTE} characters; got {value!r}."
+            )
+    if server_type not in SERVER_TYPES:
+        raise MigrationHubFakeError(
+            f"add_discovered_resource: server_type must be one of {', '.join(SERVER_TYPES)}; got {server_type!r}."
+        )
+
+
+#: the longest value ADS's String shape (the values of its answers' maps) holds
+_MAX_ATTRIBUTE = 10000
+
+
 @cache
 def _member_check(operation: str, path: tuple[str, ...]) -> tuple[dict[str, Any], Callable[[Any], bool]]:
     """The schema of one request member and its compiled check."""

@@ -26,8 +26,9 @@ from ._version import __version__
 from ._wire import Response, error_body
 
 if TYPE_CHECKING:
+    from ._discovery import Application, DiscoveredServer
     from ._fake import MigrationHubFake
-    from ._state import Application, Call, MigrationTask, Update
+    from ._state import Call, MigrationTask, Update
 
 #: the control API's path prefix
 CONTROL_PREFIX = "/mhub-api/"
@@ -167,9 +168,25 @@ def _application_json(application: Application) -> dict[str, Any]:
     iso, epoch = _moment(application.last_updated_time)
     return {
         "application_id": application.application_id,
+        "name": application.name,
+        "description": application.description,
+        "items": application.items,
+        "tags": [{"key": k, "value": v} for k, v in application.tags],
         "status": application.status,
         "last_updated_time": iso,
         "last_updated_time_epoch": epoch,
+    }
+
+
+def _server_json(server: DiscoveredServer) -> dict[str, Any]:
+    return {
+        "configuration_id": server.configuration_id,
+        "host_name": server.host_name,
+        "os_name": server.os_name,
+        "os_version": server.os_version,
+        "ip_address": server.ip_address,
+        "server_type": server.server_type,
+        "tags": [{"key": k, "value": v} for k, v in server.tags],
     }
 
 
@@ -274,13 +291,46 @@ class ControlAPI:
         return {"applications": [_application_json(a) for a in self.fake.applications(account=account)]}
 
     @route("POST", "applications")
-    def add_application(self, *, application_id: str, status: str | None = None, account: str | None = None) -> Any:
-        return _application_json(self.fake.add_application(application_id, status=status, account=account))
+    def add_application(
+        self,
+        *,
+        application_id: str,
+        status: str | None = None,
+        name: str | None = None,
+        description: str | None = None,
+        account: str | None = None,
+    ) -> Any:
+        application = self.fake.add_application(
+            application_id, status=status, name=name, description=description, account=account
+        )
+        return _application_json(application)
+
+    @route("GET", "discovered-resources")
+    def get_discovered_resources(self, *, account: str | None = None) -> Any:
+        return {"discovered_resources": [_server_json(s) for s in self.fake.discovered_resources(account=account)]}
 
     @route("POST", "discovered-resources")
-    def add_discovered_resource(self, *, configuration_id: str, account: str | None = None) -> Any:
-        self.fake.add_discovered_resource(configuration_id, account=account)
-        return {}
+    def add_discovered_resource(
+        self,
+        *,
+        configuration_id: str,
+        host_name: str | None = None,
+        os_name: str | None = None,
+        os_version: str | None = None,
+        ip_address: str | None = None,
+        server_type: str = "OTHER",
+        account: str | None = None,
+    ) -> Any:
+        server = self.fake.add_discovered_resource(
+            configuration_id,
+            host_name=host_name,
+            os_name=os_name,
+            os_version=os_version,
+            ip_address=ip_address,
+            server_type=server_type,
+            account=account,
+        )
+        return _server_json(server)
 
     @route("GET", "unexplained")
     def unexplained(self) -> Any:

@@ -13,13 +13,14 @@ from collections.abc import Mapping
 from types import TracebackType
 
 from . import _hook
-from ._checks import check_name, check_seed
+from ._checks import check_name
 from ._errors import (
     MigrationHubAssertionError,
     MigrationHubFakeError,
     malformed_message,
     unfired_message,
 )
+from ._fake_discovery import DiscoveryMethods
 from ._model import Operation, catalog
 from ._options import (
     DEFAULT_HOME_REGION,
@@ -28,7 +29,7 @@ from ._options import (
     check_stream_deletion_seconds,
 )
 from ._pipeline import Pipeline
-from ._state import Account, Application, Call, Fault, MigrationTask, Stream, now, stale_tasks
+from ._state import Account, Call, Fault, MigrationTask, Stream, now, stale_tasks
 from ._store import Store
 
 
@@ -75,7 +76,7 @@ class AccountView:
         return f"<AccountView {self.account_id} home_region={self.home_region!r}>"
 
 
-class MigrationHubFake:
+class MigrationHubFake(DiscoveryMethods):
     """An in-memory AWS Migration Hub that answers botocore clients while started.
 
     Use it through the ``mhub_fake`` pytest fixture, or outside pytest with
@@ -109,6 +110,7 @@ class MigrationHubFake:
         self.assert_all_requests_valid = assert_all_requests_valid
         self.assert_all_faults_fired = assert_all_faults_fired
         self._store = Store(home_region)
+        DiscoveryMethods.__init__(self, self._store)
         self._pipeline = Pipeline(self._store, stream_deletion_seconds)
         #: answer one AWS JSON 1.1 request: ``handle(target, body, headers) -> (status, headers, body)``
         self.handle = self._pipeline.handle
@@ -231,35 +233,6 @@ class MigrationHubFake:
         with self._store.lock:
             return self._store.account(account).add_stream(stream).add_task(task)
 
-    def add_discovered_resource(self, configuration_id: str, *, account: str | None = None) -> None:
-        """Make a configuration item known to Application Discovery Service.
-
-        AssociateDiscoveredResource refuses a ConfigurationId the account's
-        Application Discovery Service does not know.
-        """
-        path = ("DiscoveredResource", "ConfigurationId")
-        check_seed("add_discovered_resource", "AssociateDiscoveredResource", path, configuration_id)
-        with self._store.lock:
-            self._store.account(account).discovered[configuration_id] = {"ConfigurationId": configuration_id}
-
-    def add_application(
-        self, application_id: str, *, status: str | None = None, account: str | None = None
-    ) -> Application:
-        """Make an application known to Application Discovery Service, optionally with a state.
-
-        NotifyApplicationState and DescribeApplicationState refuse an
-        ApplicationId the account's Application Discovery Service does not know.
-        """
-        check_seed("add_application", "NotifyApplicationState", ("ApplicationId",), application_id)
-        if status is not None:
-            check_seed("add_application", "NotifyApplicationState", ("Status",), status)
-        with self._store.lock:
-            applications = self._store.account(account).applications
-            application = applications.setdefault(application_id, Application(application_id))
-            if status is not None:
-                application.report(status)
-            return application
-
     @property
     def home_region(self) -> str | None:
         """The default account's home region; ``None`` when not set. Assign to move or unset it."""
@@ -304,24 +277,6 @@ class MigrationHubFake:
         with self._store.lock:
             return stale_tasks(self._store.account(account).live_streams(), moment)
 
-    def application(self, application_id: str, *, account: str | None = None) -> Application:
-        """An application known to Application Discovery Service, with its reported state."""
-        with self._store.lock:
-            record = self._store.account(account)
-            found = record.applications.get(application_id)
-            if found is None:
-                known = ", ".join(repr(a) for a in record.applications) or "none"
-                raise MigrationHubFakeError(
-                    f"No application {application_id!r}. Known applications: {known}. "
-                    f"Add it with mhub_fake.add_application({application_id!r}) first."
-                )
-            return found
-
-    def applications(self, *, account: str | None = None) -> list[Application]:
-        """Every application of an account, in the order they were added."""
-        with self._store.lock:
-            return list(self._store.account(account).applications.values())
-
     @property
     def calls(self) -> list[Call]:
         """Every request the fake answered, in order."""
@@ -360,8 +315,9 @@ class MigrationHubFake:
             self._store.faults.clear()
 
     def deny(self, operation: str) -> None:
-        """Refuse ``operation`` as IAM would: AccessDeniedException, or
-        UnauthorizedOperation for a DryRun."""
+        """Refuse ``operation`` as IAM would: AccessDeniedException (Application
+        Discovery Service: AuthorizationErrorException), or UnauthorizedOperation
+        for a DryRun."""
         op = _operation("deny", operation)
         with self._store.lock:
             self._store.denied.add(op.name)

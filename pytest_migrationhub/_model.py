@@ -1,4 +1,4 @@
-"""What botocore's service models say about the two services the fake serves.
+"""What botocore's service models say about the services the fake serves.
 
 Everything here is derived from the installed models, loaded once per process
 on first use: operation names, wire targets, input schemas, modelled errors and
@@ -16,7 +16,7 @@ from botocore import xform_name
 from botocore.session import Session
 
 from ._schema import Check, Schema, compile_check, explain, explainer, operation_schema
-from ._wire import SERVICES
+from ._wire import BY_NAME, MGH, SERVICES, Service
 
 
 @dataclass
@@ -31,6 +31,8 @@ class Operation:
     errors: dict[str, int]
     #: the largest MaxResults the model allows: the page size when a request names none
     page_size: int = 100
+    #: the service's row: its choices where the services differ
+    rules: Service = MGH
     _explainer: Any = field(default=None, repr=False)
 
     def explain(self, body: Any) -> str:
@@ -44,7 +46,7 @@ class Operation:
 class Catalog:
     #: "Target.Operation" -> Operation
     by_target: dict[str, Operation]
-    #: operation name (both services) -> Operation
+    #: operation name (every service) -> Operation
     by_name: dict[str, Operation]
     #: every error shape of each service -> HTTP status
     service_errors: dict[str, dict[str, int]]
@@ -78,7 +80,7 @@ _catalog: Catalog | None = None
 
 
 def catalog() -> Catalog:
-    """The operations of both services, built once per process."""
+    """The operations of the served services, built once per process."""
     global _catalog
     if _catalog is None:
         with _lock:
@@ -109,6 +111,7 @@ def _build() -> Catalog:
                 check=compile_check(schema),
                 errors=op_errors,
                 page_size=schema["properties"].get("MaxResults", {}).get("maximum", 100),
+                rules=BY_NAME[service],
             )
             by_target[op.target] = op
             by_name[op_name] = op
@@ -120,8 +123,8 @@ def schema(operation: str) -> Schema:
     """Return the JSON Schema the fake validates ``operation``'s request body with.
 
     ``operation`` is an API name (``"NotifyMigrationTaskState"``) or a boto3
-    method name (``"notify_migration_task_state"``) of Migration Hub or of the
-    Migration Hub home-region service.
+    method name (``"notify_migration_task_state"``) of Migration Hub, of the
+    Migration Hub home-region service or of Application Discovery Service.
     """
     import copy
 

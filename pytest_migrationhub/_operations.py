@@ -16,9 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ._discovery import Application
 from ._errors import ServiceError
 from ._paging import Tokens
-from ._state import ARTIFACT, DISCOVERED, SOURCE, Account, Application, MigrationTask, Stream, Update, epoch, from_epoch
+from ._state import ARTIFACT, DISCOVERED, SOURCE, Account, MigrationTask, Stream, Update, epoch, from_epoch
 
 
 class Services:
@@ -433,3 +434,7 @@ def delete_home_region_control(ctx: Context) -> Answer:
     # Tracking data stays; only the home region is unset.
     ctx.account.unset_home_region()
     return {}
+
+
+# Application Discovery Service's handlers register themselves in HANDLERS.
+from . import _discovery_operations  # noqa: E402, F401

@@ -25,7 +25,9 @@ class Tokens:
         payload = json.dumps([operation, scope, offset, last]).encode()
         return base64.b64encode(payload + b"|" + self._mac(payload).encode()).decode()
 
-    def decode(self, operation: str, scope: str, token: str) -> tuple[int, str]:
+    def decode(
+        self, operation: str, scope: str, token: str, *, member: str = "NextToken", error: str = "InvalidInputException"
+    ) -> tuple[int, str]:
         """The offset and last item key a token carries, if this fake issued it for this request."""
         try:
             raw = base64.b64decode(token, validate=True)
@@ -36,26 +38,37 @@ class Tokens:
             valid = False
         if not valid or op != operation or sc != scope:
             raise ServiceError(
-                "InvalidInputException",
-                f"{operation}: NextToken {token!r} was not issued for this request; "
-                "pass the NextToken of the previous page unchanged",
+                error,
+                f"{operation}: {member} {token!r} was not issued for this request; "
+                f"pass the {member} of the previous page unchanged",
             )
         return int(offset), str(last)
 
     def paginate(
-        self, operation: str, scope: str, body: dict[str, Any], page_size: int, items: list[Any]
+        self,
+        operation: str,
+        scope: str,
+        body: dict[str, Any],
+        page_size: int,
+        items: list[Any],
+        *,
+        members: tuple[str, str] = ("MaxResults", "NextToken"),
+        error: str = "InvalidInputException",
     ) -> tuple[list[Any], str | None]:
         """Cut ``items`` into the page ``body`` asks for, and the token of the next page.
 
         A token remembers the last item it followed, so a page after items were
         added or removed still starts where the previous one ended. ``scope``
         names what is listed, the account included: a token is refused anywhere else.
+        ``members`` names the request's page size and token (ADS spells them
+        ``maxResults`` and ``nextToken``); ``error`` is what a foreign token gets.
         """
-        size = body.get("MaxResults") or page_size
+        size_member, token_member = members
+        size = body.get(size_member) or page_size
         start = 0
-        token = body.get("NextToken")
+        token = body.get(token_member)
         if token:
-            offset, last = self.decode(operation, scope, token)
+            offset, last = self.decode(operation, scope, token, member=token_member, error=error)
             start = _resume(items, offset, last)
         page = items[start : start + size]
         end = start + len(page)

@@ -71,10 +71,7 @@ class Pipeline:
             return error_response(400, "UnknownOperationException", f"{target} is not a Migration Hub operation")
         handler = HANDLERS.get(op.name)
         if handler is None:
-            raise MigrationHubFakeError(
-                f"mhub_fake does not implement {op.service} {op.name} yet; see the table of "
-                "supported operations in pytest-migrationhub's README."
-            )
+            raise MigrationHubFakeError(self._unserved(op))
         access_key_id, region = scope_of(headers)
         raw = body.encode() if isinstance(body, str) else (body or b"")
         try:
@@ -100,6 +97,15 @@ class Pipeline:
             store.calls.append(Call(about, raw))
         return 200, json_headers(), json.dumps(answer).encode()
 
+    def _unserved(self, op: Operation) -> str:
+        served = sorted(
+            o.name for o in self._catalog.by_name.values() if o.service == op.service and o.name in HANDLERS
+        )
+        return (
+            f"mhub_fake does not implement {op.service} {op.name} yet; of {op.service} it serves "
+            f"{', '.join(served) or 'nothing'}. See the table of supported operations in pytest-migrationhub's README."
+        )
+
     def _admit(self, op: Operation, params: dict[str, Any], account: Account, region: str, hint: str) -> None:
         """Raise the error the service answers before the operation itself runs, if any."""
         # Injected faults stand for the service failing at its front door,
@@ -111,12 +117,13 @@ class Pipeline:
                 extra["RetryAfterSeconds"] = fault.retry_after_seconds
             message = fault.message or f"{op.name}: {fault.error_code} injected by mhub_fake.fail()"
             raise ServiceError(fault.error_code, message, **extra)
+        rules = op.rules
         if not op.check(params):
             message = op.explain(params)
             self.store.malformed.append(message)
-            raise ServiceError("InvalidInputException", message)
-        if op.service == "mgh":
-            _check_home_region(op.name, account.home_region, region, hint)
+            raise ServiceError(rules.invalid_input, message)
+        if rules.home_bound:
+            _check_home_region(op.name, rules.reads, account.home_region, region, hint)
         dry_run = params.get("DryRun") is True
         if op.name in self.store.denied:
             if dry_run and "UnauthorizedOperation" in op.errors:
@@ -125,20 +132,20 @@ class Pipeline:
                     f"{op.name}: DryRun: the request would have been denied (mhub_fake.deny)",
                 )
             raise ServiceError(
-                "AccessDeniedException",
-                f"{op.name}: not authorized to perform mgh:{op.name} (mhub_fake.deny)",
+                rules.access_denied,
+                f"{op.name}: not authorized to perform {rules.iam_prefix}:{op.name} (mhub_fake.deny)",
             )
         if dry_run:
             raise ServiceError("DryRunOperation", DRY_RUN_SUCCESS)
 
 
-def _check_home_region(operation: str, home: str | None, region: str, hint: str) -> None:
+def _check_home_region(operation: str, reads: tuple[str, ...], home: str | None, region: str, hint: str) -> None:
     if home is None:
         raise ServiceError(
             "HomeRegionNotSetException",
             f"{operation}: no home region is set; set one with migrationhub-config CreateHomeRegionControl ({hint})",
         )
-    if region != home and not operation.startswith(("Describe", "List")):
+    if region != home and not operation.startswith(reads):
         raise ServiceError(
             "InvalidInputException",
             f"{operation}: writes must be sent to the home region {home}; this request was sent to {region}",

@@ -35,12 +35,12 @@ from ._wire import (
 Answer = Callable[[str, bytes, Any], Response]
 
 _SAMPLE_TARGET = f"{MGH.target_prefix}.NotifyMigrationTaskState"
-#: the SigV4 signing names of the two services
+#: the SigV4 signing names of the services served
 _OWN_SIGNING_NAMES = frozenset(SERVICES)
 _SCOPE_SERVICE = re.compile(r"Credential=[^/,\s]*/[^/,\s]*/[^/,\s]*/([^/,\s]+)/")
 _ONLY_MIGRATION_HUB = (
-    "this server fakes Migration Hub (mgh) and migrationhub-config only: point only those at it, with "
-    f"{' and '.join(ENDPOINT_VARIABLES.values())} rather than AWS_ENDPOINT_URL"
+    "this server fakes Migration Hub (mgh), migrationhub-config and Application Discovery Service (discovery) "
+    f"only: point only those at it, with {', '.join(ENDPOINT_VARIABLES.values())} rather than AWS_ENDPOINT_URL"
 )
 _WHERE_REQUESTS_GO = "Migration Hub requests are POST / with an X-Amz-Target header"
 

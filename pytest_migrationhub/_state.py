@@ -13,7 +13,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._discovery import Application, DiscoveredServer
 
 
 def now() -> datetime:
@@ -298,28 +301,6 @@ def stale_tasks(streams: Iterable[Stream], moment: datetime) -> list[tuple[str, 
     ]
 
 
-@dataclass
-class Application:
-    """An application known to Application Discovery Service, and its reported state."""
-
-    application_id: str
-    status: str | None = None
-    last_updated_time: datetime | None = None
-
-    def report(self, status: str, when: datetime | None = None) -> None:
-        """Record a NotifyApplicationState (``when``: now, if the request named no time)."""
-        self.status = status
-        self.last_updated_time = when if when is not None else now()
-
-    def state_json(self) -> dict[str, Any]:
-        state: dict[str, Any] = {}
-        if self.status is not None:
-            state["ApplicationStatus"] = self.status
-        if self.last_updated_time is not None:
-            state["LastUpdatedTime"] = epoch(self.last_updated_time)
-        return state
-
-
 _CONTROL_ID_CHARS = string.ascii_lowercase + string.digits
 
 
@@ -334,8 +315,9 @@ class Account:
     account_id: str
     home_control: dict[str, Any] | None = None
     streams: dict[str, Stream] = field(default_factory=dict)
-    #: ConfigurationIds Application Discovery Service knows (seeded by tests)
-    discovered: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: the servers Application Discovery Service knows, by ConfigurationId, in discovery order
+    discovered: dict[str, DiscoveredServer] = field(default_factory=dict)
+    #: the applications Application Discovery Service knows, by ConfigurationId, in creation order
     applications: dict[str, Application] = field(default_factory=dict)
 
     @property

@@ -103,6 +103,11 @@ def mgh(make_client: Callable[..., Any]) -> Any:
 
 
 @pytest.fixture
+def discovery(make_client: Callable[..., Any]) -> Any:
+    return make_client("discovery")
+
+
+@pytest.fixture
 def config_client(make_client: Callable[..., Any]) -> Any:
     return make_client("migrationhub-config")
 

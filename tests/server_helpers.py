@@ -37,8 +37,9 @@ SAMPLE_BODY = {
 }
 README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
 ONLY_MIGRATION_HUB = (
-    "this server fakes Migration Hub (mgh) and migrationhub-config only: point only those at it, with "
-    "AWS_ENDPOINT_URL_MIGRATION_HUB and AWS_ENDPOINT_URL_MIGRATIONHUB_CONFIG rather than AWS_ENDPOINT_URL"
+    "this server fakes Migration Hub (mgh), migrationhub-config and Application Discovery Service (discovery) "
+    "only: point only those at it, with AWS_ENDPOINT_URL_MIGRATION_HUB, AWS_ENDPOINT_URL_MIGRATIONHUB_CONFIG, "
+    "AWS_ENDPOINT_URL_APPLICATION_DISCOVERY_SERVICE rather than AWS_ENDPOINT_URL"
 )
 
 

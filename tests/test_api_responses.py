@@ -10,7 +10,7 @@ import botocore.session
 import pytest
 from support import ARN, SERVER, STREAM, ids
 
-from pytest_migrationhub._model import catalog
+from pytest_migrationhub import strategies
 from pytest_migrationhub._schema import explainer, shape_schema
 
 # --- responses conform to the model -------------------------------------------------------------
@@ -19,7 +19,7 @@ from pytest_migrationhub._schema import explainer, shape_schema
 def _output_shapes() -> dict[str, Any]:
     session = botocore.session.get_session()
     shapes = {}
-    for service in ("mgh", "migrationhub-config"):
+    for service in ("mgh", "migrationhub-config", "discovery"):
         model = session.get_service_model(service)
         for name in model.operation_names:
             shapes[name] = model.operation_model(name).output_shape
@@ -46,7 +46,7 @@ def empty_optionals(shape: Any, value: Any, path: str = "$") -> list[str]:
     if shape is None:
         return found
     if shape.type_name == "structure" and isinstance(value, dict):
-        paged = path == "$" and "NextToken" in shape.members
+        paged = path == "$" and bool({"NextToken", "nextToken"} & set(shape.members))
         for name, member in shape.members.items():
             if name not in value:
                 continue
@@ -133,5 +133,26 @@ def test_every_response_body_conforms_to_the_model(mhub_fake: Any, make_client: 
     mgh.describe_application_state(ApplicationId="app-1")
     mgh.list_application_states()
     mgh.delete_progress_update_stream(ProgressUpdateStreamName=STREAM)
+    exercise_discovery(make_client("discovery"))
 
-    assert set(seen) == set(catalog().by_name)
+    assert set(seen) == set(strategies.operations())
+
+
+def exercise_discovery(discovery: Any) -> None:
+    """Every served Application Discovery Service operation, answering with what it can hold."""
+    app = discovery.create_application(name="Shop", description="the shop", wave="1")["configurationId"]
+    discovery.update_application(configurationId=app, description="")
+    discovery.associate_configuration_items_to_application(applicationConfigurationId=app, configurationIds=[SERVER])
+    discovery.create_tags(configurationIds=[SERVER, app], tags=[{"key": "k", "value": "v"}])
+    discovery.describe_configurations(configurationIds=[SERVER])
+    discovery.describe_configurations(configurationIds=[app])
+    discovery.list_configurations(configurationType="SERVER", maxResults=1)
+    discovery.list_configurations(configurationType="APPLICATION")
+    discovery.list_configurations(configurationType="CONNECTION")  # an empty listing is []
+    discovery.describe_tags(maxResults=1)
+    discovery.get_discovery_summary()
+    discovery.disassociate_configuration_items_from_application(
+        applicationConfigurationId=app, configurationIds=[SERVER]
+    )
+    discovery.delete_tags(configurationIds=[SERVER])
+    discovery.delete_applications(configurationIds=[app])

@@ -168,16 +168,19 @@ def test_a_start_that_fails_in_the_aiobotocore_step_leaves_nothing_behind(monkey
 def test_the_service_table_says_what_botocores_models_say() -> None:
     import botocore.session
 
-    from pytest_migrationhub._wire import CONFIG, MGH, SIGNING_NAME
+    from pytest_migrationhub._wire import ALL_SERVICES, CONFIG, DISCOVERY, MGH, SIGNING_NAME
 
     session = botocore.session.get_session()
-    for service in (MGH, CONFIG):
+    for service in ALL_SERVICES:
         model = session.get_service_model(service.name)
         assert model.service_id == service.service_id
         assert model.metadata["targetPrefix"] == service.target_prefix
         assert model.service_id.hyphenize() == service.event_name
-        assert model.signing_name == SIGNING_NAME
-    assert [MGH.endpoint_variable, CONFIG.endpoint_variable] == [
+        # IAM actions are named by the signing name: mgh:..., discovery:...
+        assert model.signing_name == service.iam_prefix
+    assert SIGNING_NAME == MGH.iam_prefix == CONFIG.iam_prefix
+    assert [s.endpoint_variable for s in (MGH, CONFIG, DISCOVERY)] == [
         "AWS_ENDPOINT_URL_MIGRATION_HUB",
         "AWS_ENDPOINT_URL_MIGRATIONHUB_CONFIG",
+        "AWS_ENDPOINT_URL_APPLICATION_DISCOVERY_SERVICE",
     ]

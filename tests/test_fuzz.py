@@ -160,10 +160,11 @@ def test_every_invalid_request_is_refused_at_the_wire_and_changes_nothing(operat
     def check(body: dict[str, Any]) -> None:
         assert isinstance(body, dict)
         out, fake = refused_at_the_wire(operation, json.dumps(body).encode(), seed=body)
-        assert out.get("__type") == "InvalidInputException", out
+        code = catalog().by_name[operation].rules.invalid_input
+        assert out.get("__type") == code, out
         assert out["Message"].startswith(f"{operation}: "), out
         [call] = fake.calls
-        assert call.error_code == "InvalidInputException"
+        assert call.error_code == code
 
     check()
 
@@ -210,7 +211,7 @@ NOT_OBJECTS = (
 @given(st.sampled_from(OPERATIONS), NOT_OBJECTS)
 def test_a_json_body_that_is_not_an_object_is_refused_and_changes_nothing(operation: str, body: Any) -> None:
     out, _ = refused_at_the_wire(operation, json.dumps(body).encode())
-    assert out.get("__type") == "InvalidInputException", out
+    assert out.get("__type") == catalog().by_name[operation].rules.invalid_input, out
     assert out["Message"].startswith(f"{operation}: $: "), out
 
 
@@ -249,7 +250,7 @@ def clients() -> Iterator[dict[str, Any]]:
     config = Config(retries={"mode": "standard", "total_max_attempts": 1})
     yield {
         service: session.create_client(service, region_name=HOME, config=config)
-        for service in ("mgh", "migrationhub-config")
+        for service in ("mgh", "migrationhub-config", "discovery")
     }
 
 
@@ -304,7 +305,7 @@ def test_every_invalid_request_is_refused_through_botocore(clients: dict[str, An
                 # as a string it could parse, say): not refused, and rightly.
                 return
             assert isinstance(result, ClientError), result
-            assert result.response["Error"]["Code"] == "InvalidInputException", result
+            assert result.response["Error"]["Code"] == op.rules.invalid_input, result
             assert state(fake) == before
 
     check()

@@ -350,8 +350,13 @@ def test_an_operation_the_fake_does_not_serve_fails_loudly(
             ProgressUpdateStream=STREAM, MigrationTaskName=TASK, DiscoveredResource={"ConfigurationId": "d-1"}
         )
     assert str(raised.value) == (
-        "mhub_fake does not implement mgh AssociateDiscoveredResource yet; see the table of "
-        "supported operations in pytest-migrationhub's README."
+        "mhub_fake does not implement mgh AssociateDiscoveredResource yet; of mgh it serves "
+        "AssociateCreatedArtifact, AssociateSourceResource, CreateProgressUpdateStream, DeleteProgressUpdateStream, "
+        "DescribeApplicationState, DescribeMigrationTask, DisassociateCreatedArtifact, DisassociateDiscoveredResource, "
+        "DisassociateSourceResource, ImportMigrationTask, ListApplicationStates, ListCreatedArtifacts, "
+        "ListDiscoveredResources, ListMigrationTaskUpdates, ListMigrationTasks, ListProgressUpdateStreams, "
+        "ListSourceResources, NotifyApplicationState, NotifyMigrationTaskState, PutResourceAttributes. "
+        "See the table of supported operations in pytest-migrationhub's README."
     )
     assert mhub_fake.calls == []
 

@@ -32,7 +32,7 @@ def test_the_table_of_operations_matches_the_code() -> None:
     served: set[str] = set()
     not_yet: set[str] = set()
     for _service, names, status in re.findall(
-        r"^\| (mgh|migrationhub-config) \| ([^|]+) \| ([^|]+) \|$", README, flags=re.M
+        r"^\| (mgh|migrationhub-config|discovery) \| ([^|]+) \| ([^|]+) \|$", README, flags=re.M
     ):
         for name in (n.strip() for n in names.split(",")):
             (served if status.startswith("served") else not_yet).add(name)

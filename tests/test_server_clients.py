@@ -184,6 +184,7 @@ def test_client_env_points_a_subprocess_at_the_server_with_dummy_credentials(
     assert {k: v for k, v in env.items() if k.startswith("AWS_")} == {
         "AWS_ENDPOINT_URL_MIGRATION_HUB": mhub_server.endpoint_url,
         "AWS_ENDPOINT_URL_MIGRATIONHUB_CONFIG": mhub_server.endpoint_url,
+        "AWS_ENDPOINT_URL_APPLICATION_DISCOVERY_SERVICE": mhub_server.endpoint_url,
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",
         "AWS_DEFAULT_REGION": "us-west-2",
@@ -220,7 +221,7 @@ def test_client_env_sends_only_migration_hub_to_the_server(
         "migrationhub-config": mhub_server.endpoint_url,
         "s3": "https://s3.us-west-2.amazonaws.com",
         "dynamodb": "https://dynamodb.us-west-2.amazonaws.com",
-        "discovery": "https://discovery.us-west-2.amazonaws.com",
+        "discovery": mhub_server.endpoint_url,
     }
     # The AWS CLI reaches the fake for both services.
     for command in (["mgh", "list-progress-update-streams"], ["migrationhub-config", "get-home-region"]):

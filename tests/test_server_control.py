@@ -166,7 +166,15 @@ def test_accounts_applications_and_discovered_resources(
     assert [a["application_id"] for a in apps["applications"]] == ["d-application-0123456789abcdef0"]
     assert control(mhub_server, "POST", "discovered-resources", {"configuration_id": "d-server-0123456789abcdef0"}) == (
         200,
-        {},
+        {
+            "configuration_id": "d-server-0123456789abcdef0",
+            "host_name": None,
+            "os_name": None,
+            "os_version": None,
+            "ip_address": None,
+            "server_type": "OTHER",
+            "tags": [],
+        },
     )
 
 

@@ -63,7 +63,8 @@ from pytest_migrationhub._server import MAX_BODY, MigrationHubServer
                 400,
                 "UnknownOperationException",
                 "DynamoDB_20120810.ListTables is not a Migration Hub operation (targets start with "
-                "AWSMigrationHub. or AWSMigrationHubMultiAccountService.); " + ONLY_MIGRATION_HUB,
+                "AWSMigrationHub. or AWSMigrationHubMultiAccountService. or AWSPoseidonService_V2015_11_01.); "
+                + ONLY_MIGRATION_HUB,
             ),
             id="foreign-target",
         ),
@@ -75,7 +76,8 @@ from pytest_migrationhub._server import MAX_BODY, MigrationHubServer
                 400,
                 "UnknownOperationException",
                 "DynamoDB_20120810.ListTables is not a Migration Hub operation (targets start with "
-                "AWSMigrationHub. or AWSMigrationHubMultiAccountService.); " + ONLY_MIGRATION_HUB,
+                "AWSMigrationHub. or AWSMigrationHubMultiAccountService. or AWSPoseidonService_V2015_11_01.); "
+                + ONLY_MIGRATION_HUB,
             ),
             id="foreign-target-and-content-type",
         ),

@@ -1,0 +1,115 @@
+"""The fake's Application Discovery Service side: the servers and applications a test seeds and reads.
+
+:class:`MigrationHubFake` inherits these methods; Migration Hub and ADS answer
+from the same records, so what is seeded here is what both services know.
+"""
+
+from __future__ import annotations
+
+from ._checks import check_seed, check_server_attributes
+from ._discovery import Application, DiscoveredServer
+from ._errors import MigrationHubFakeError
+from ._store import Store
+
+
+class DiscoveryMethods:
+    """Seeding and inspection of what Application Discovery Service knows, per account."""
+
+    def __init__(self, store: Store) -> None:
+        self._discovery_store = store
+
+    def add_discovered_resource(
+        self,
+        configuration_id: str,
+        *,
+        host_name: str | None = None,
+        os_name: str | None = None,
+        os_version: str | None = None,
+        ip_address: str | None = None,
+        server_type: str = "OTHER",
+        account: str | None = None,
+    ) -> DiscoveredServer:
+        """Make a server known to Application Discovery Service; returns its record.
+
+        AssociateDiscoveredResource refuses a ConfigurationId the account's
+        Application Discovery Service does not know; DescribeConfigurations and
+        ListConfigurations answer with the attributes given here. Seeding an id
+        again replaces its attributes and keeps its tags and applications.
+        """
+        path = ("DiscoveredResource", "ConfigurationId")
+        check_seed("add_discovered_resource", "AssociateDiscoveredResource", path, configuration_id)
+        attributes = {"host_name": host_name, "os_name": os_name, "os_version": os_version, "ip_address": ip_address}
+        check_server_attributes(attributes, server_type)
+        with self._discovery_store.lock:
+            discovered = self._discovery_store.account(account).discovered
+            server = discovered.get(configuration_id)
+            if server is None:
+                server = discovered[configuration_id] = DiscoveredServer(configuration_id)
+            server.describe(server_type=server_type, **attributes)
+            return server
+
+    def add_application(
+        self,
+        application_id: str,
+        *,
+        status: str | None = None,
+        name: str | None = None,
+        description: str | None = None,
+        account: str | None = None,
+    ) -> Application:
+        """Make an application known to Application Discovery Service, optionally with a state.
+
+        NotifyApplicationState and DescribeApplicationState refuse an
+        ApplicationId the account's Application Discovery Service does not
+        know. ``name`` (the id when not given) and ``description`` are what ADS
+        answers about it.
+        """
+        check_seed("add_application", "NotifyApplicationState", ("ApplicationId",), application_id)
+        if status is not None:
+            check_seed("add_application", "NotifyApplicationState", ("Status",), status)
+        for member, value in (("name", name), ("description", description)):
+            if value is not None:
+                check_seed("add_application", "CreateApplication", (member,), value)
+        with self._discovery_store.lock:
+            applications = self._discovery_store.account(account).applications
+            application = applications.setdefault(application_id, Application(application_id))
+            application.update(name, description, None)
+            if status is not None:
+                application.report(status)
+            return application
+
+    def application(self, application_id: str, *, account: str | None = None) -> Application:
+        """An application known to Application Discovery Service, with its reported state."""
+        with self._discovery_store.lock:
+            record = self._discovery_store.account(account)
+            found = record.applications.get(application_id)
+            if found is None:
+                known = ", ".join(repr(a) for a in record.applications) or "none"
+                raise MigrationHubFakeError(
+                    f"No application {application_id!r}. Known applications: {known}. "
+                    f"Add it with mhub_fake.add_application({application_id!r}) first."
+                )
+            return found
+
+    def discovered_resource(self, configuration_id: str, *, account: str | None = None) -> DiscoveredServer:
+        """A server Application Discovery Service knows: its attributes and tags."""
+        with self._discovery_store.lock:
+            record = self._discovery_store.account(account)
+            found = record.discovered.get(configuration_id)
+            if found is None:
+                known = ", ".join(repr(c) for c in record.discovered) or "none"
+                raise MigrationHubFakeError(
+                    f"No discovered resource {configuration_id!r}. Known discovered resources: {known}. "
+                    f"Add it with mhub_fake.add_discovered_resource({configuration_id!r}) first."
+                )
+            return found
+
+    def discovered_resources(self, *, account: str | None = None) -> list[DiscoveredServer]:
+        """Every server Application Discovery Service knows of an account, in the order they were added."""
+        with self._discovery_store.lock:
+            return list(self._discovery_store.account(account).discovered.values())
+
+    def applications(self, *, account: str | None = None) -> list[Application]:
+        """Every application of an account, in the order they were added."""
+        with self._discovery_store.lock:
+            return list(self._discovery_store.account(account).applications.values())
