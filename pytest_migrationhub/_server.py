@@ -157,8 +157,9 @@ class MigrationHubServer:
         """An environment for a subprocess client (AWS CLI, SDKs) of this server.
 
         A copy of ``base`` (default ``os.environ``) without any ``AWS_*``
-        variable, plus: ``AWS_ENDPOINT_URL_MIGRATION_HUB`` and
-        ``AWS_ENDPOINT_URL_MIGRATIONHUB_CONFIG`` (this server; every other
+        variable, plus: ``AWS_ENDPOINT_URL_MIGRATION_HUB``,
+        ``AWS_ENDPOINT_URL_MIGRATIONHUB_CONFIG`` and
+        ``AWS_ENDPOINT_URL_APPLICATION_DISCOVERY_SERVICE`` (this server; every other
         service keeps its usual endpoint), dummy credentials
         (``testing``/``testing``; a 12-digit ``access_key_id`` is the account
         the requests are made as), ``AWS_DEFAULT_REGION`` (``region``, default

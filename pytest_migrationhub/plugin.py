@@ -227,7 +227,8 @@ def mhub_server(mhub_fake: MigrationHubFake) -> Iterator[MigrationHubServer]:
     For clients in other processes: the AWS CLI, another SDK, a program under
     test. ``.endpoint_url`` is its address; ``.client_env()`` an environment
     for a subprocess, with ``AWS_ENDPOINT_URL_MIGRATION_HUB``,
-    ``AWS_ENDPOINT_URL_MIGRATIONHUB_CONFIG`` and dummy credentials. Assert
+    ``AWS_ENDPOINT_URL_MIGRATIONHUB_CONFIG``,
+    ``AWS_ENDPOINT_URL_APPLICATION_DISCOVERY_SERVICE`` and dummy credentials. Assert
     on ``mhub_fake`` as for in-process calls. In this process, botocore clients
     are answered by ``mhub_fake`` directly, whatever their endpoint.
     """
