@@ -66,7 +66,8 @@ def schema(operation: str) -> dict[str, Any]:
     """Return the JSON Schema the fake validates ``operation``'s request body with.
 
     ``operation`` is an API name (``"NotifyMigrationTaskState"``) or a boto3
-    method name (``"notify_migration_task_state"``).
+    method name (``"notify_migration_task_state"``) of Migration Hub, its
+    home-region service or Application Discovery Service.
     """
     from ._model import schema as _schema
 

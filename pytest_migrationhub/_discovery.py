@@ -120,7 +120,7 @@ class DiscoveredServer(Tagged):
         return out
 
 
-@dataclass(eq=False)
+@dataclass
 class Application(Tagged):
     """An application known to Application Discovery Service, its servers, and its reported state."""
 

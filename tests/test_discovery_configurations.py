@@ -217,6 +217,11 @@ def test_order_by_and_pages(mhub_fake: MigrationHubFake, discovery: Any) -> None
             "use one of EQUALS, NOT_EQUALS",
         ),
         (
+            {"filters": [{"name": "server.type", "condition": "NOT_CONTAINS", "values": ["EC"]}]},
+            "ListConfigurations: $.filters[0].condition: 'NOT_CONTAINS' does not apply to server.type; "
+            "use one of EQUALS, NOT_EQUALS",
+        ),
+        (
             {"orderBy": [{"fieldName": "server.type"}]},
             "ListConfigurations: $.orderBy[0].fieldName: 'server.type' cannot sort SERVER items; use one of "
             "server.hostName, server.osName, server.osVersion",
