@@ -6,7 +6,9 @@ Hub's dashboard up to date along the way::
     reporter = ProgressReporter.for_home_region("SMS", "sms-12de3cf1a")
     migrate_server(reporter, replication_steps(3, replicate=copy_disk, cut_over=switch_dns))
 
-A server Application Discovery Service inventoried is moved with its whole
+The servers and applications of a migration plan are looked up in Application
+Discovery Service by name (``find_server``, ``find_application_id``). A server
+Application Discovery Service inventoried is moved with its whole
 record kept in Migration Hub: the task is linked to the discovered server,
 carries its IP addresses, FQDN and VM name, and records the EC2 instance the
 migration launched; an application's state follows its servers::
@@ -26,13 +28,14 @@ task in it; ``streams.recreate_stream`` starts afresh with an empty one.
 
 from __future__ import annotations
 
-from .discovery import DiscoveredServer, NotDiscoveredError, tasks_for_server
+from .discovery import DiscoveredServer, NotDiscoveredError, find_application_id, find_server, tasks_for_server
 from .hub import (
     RETRY_CONFIG,
     HomeRegionNotSetError,
     ec2_instance_arn,
     home_region,
     home_region_client,
+    home_region_discovery_client,
 )
 from .reporter import ProgressReporter
 from .runner import (
@@ -60,8 +63,11 @@ __all__ = [
     "StreamBeingDeletedError",
     "delete_stream",
     "ec2_instance_arn",
+    "find_application_id",
+    "find_server",
     "home_region",
     "home_region_client",
+    "home_region_discovery_client",
     "migrate_application",
     "migrate_discovered_server",
     "migrate_server",

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from types_boto3_discovery import ApplicationDiscoveryServiceClient
     from types_boto3_mgh import MigrationHubClient
     from types_boto3_mgh.type_defs import MigrationTaskSummaryTypeDef, ResourceAttributeTypeDef
 
@@ -61,3 +63,52 @@ def tasks_for_server(mgh: MigrationHubClient, configuration_id: str) -> list[Mig
     """
     pages = mgh.get_paginator("list_migration_tasks").paginate(ResourceName=configuration_id)
     return [summary for page in pages for summary in page["MigrationTaskSummaryList"]]
+
+
+def find_server(discovery: ApplicationDiscoveryServiceClient, host_name: str) -> DiscoveredServer:
+    """Look a server up in Application Discovery Service by the host name the migration plan gives.
+
+    Its configuration ID links the migration task to it; its network
+    interfaces give the task's IP and MAC addresses. Raises
+    :class:`NotDiscoveredError` when ADS knows no server of that name, or
+    more than one.
+    """
+    pages = discovery.get_paginator("list_configurations").paginate(
+        configurationType="SERVER",
+        filters=[{"name": "server.hostName", "condition": "EQUALS", "values": [host_name]}],
+    )
+    found = [item["server.configurationId"] for page in pages for item in page["configurations"]]
+    if len(found) != 1:
+        raise NotDiscoveredError(
+            f"Application Discovery Service knows {len(found) or 'no'} server(s) with host name {host_name!r}"
+            + (f" ({', '.join(found)})" if found else "")
+            + ": check the host name in the migration plan, and that the server was discovered in this account."
+        )
+    details = discovery.describe_configurations(configurationIds=found)["configurations"][0]
+    interfaces = json.loads(details.get("server.networkInterfaceInfo") or "[]")
+    return DiscoveredServer(
+        configuration_id=found[0],
+        name=host_name.split(".")[0],
+        fqdn=host_name if "." in host_name else None,
+        ipv4_addresses=tuple(i["ipAddress"] for i in interfaces if "." in i.get("ipAddress", "")),
+        mac_addresses=tuple(i["macAddress"] for i in interfaces if i.get("macAddress")),
+    )
+
+
+def find_application_id(discovery: ApplicationDiscoveryServiceClient, name: str) -> str:
+    """The configuration ID of the application Application Discovery Service groups under ``name``.
+
+    Migration Hub's NotifyApplicationState takes that ID. Raises
+    :class:`NotDiscoveredError` when no application has that name.
+    """
+    pages = discovery.get_paginator("list_configurations").paginate(
+        configurationType="APPLICATION",
+        filters=[{"name": "application.name", "condition": "EQUALS", "values": [name]}],
+    )
+    for page in pages:
+        for application in page["configurations"]:
+            return application["application.configurationId"]
+    raise NotDiscoveredError(
+        f"Application Discovery Service has no application named {name!r}: group the servers into an "
+        "application in the Migration Hub console (Discover > Servers > Group as application) first."
+    )

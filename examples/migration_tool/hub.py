@@ -8,6 +8,7 @@ import boto3
 from botocore.config import Config
 
 if TYPE_CHECKING:
+    from types_boto3_discovery import ApplicationDiscoveryServiceClient
     from types_boto3_mgh import MigrationHubClient
     from types_boto3_migrationhub_config import MigrationHubConfigClient
 
@@ -54,6 +55,16 @@ def home_region_client(
     """Return a Migration Hub client in the home region, the only one that accepts writes."""
     region = home_region(config_client, session=session)
     return (session or boto3).client("mgh", region_name=region, config=RETRY_CONFIG)
+
+
+def home_region_discovery_client(
+    config_client: MigrationHubConfigClient | None = None,
+    *,
+    session: boto3.Session | None = None,
+) -> ApplicationDiscoveryServiceClient:
+    """Return an Application Discovery Service client in the home region, where discovery data lives."""
+    region = home_region(config_client, session=session)
+    return (session or boto3).client("discovery", region_name=region, config=RETRY_CONFIG)
 
 
 def ec2_instance_arn(region: str, account_id: str, instance_id: str) -> str:
