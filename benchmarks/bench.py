@@ -213,10 +213,10 @@ def _empty_200(request: Any, **_kwargs: Any) -> AWSResponse:
     return AWSResponse(request.url, 200, {"x-amzn-RequestId": "bench-request-id"}, _RawBody())
 
 
-def mgh_client(config: Config | None = None) -> Any:
-    """A boto3 Migration Hub client with dummy credentials (so it signs as usual)."""
+def mgh_client(config: Config | None = None, service: str = "mgh") -> Any:
+    """A boto3 Migration Hub (or ``service``) client with dummy credentials (so it signs as usual)."""
     return boto3.client(
-        "mgh",
+        service,
         region_name=REGION,
         aws_access_key_id="testing",
         aws_secret_access_key="testing",
@@ -263,6 +263,7 @@ def bench_per_call(s: Settings) -> Result:
 
     base, fake = median(base_ns), median(fake_ns)
     ratio = fake / base
+    ads_base, ads_fake = _discovery_per_call(s)
     batches = f"median of {s.call_rounds} batches x {s.calls_per_batch} calls"
     return Result(
         1,
@@ -272,8 +273,40 @@ def bench_per_call(s: Settings) -> Result:
             row("fake", f"{ns_to_us(fake):.1f} µs/call", f"mock_migrationhub() active; {batches}"),
             row("baseline", f"{ns_to_us(base):.1f} µs/call", "signed; before-send stub returns 200 {}; no fake active"),
             row("ratio fake/baseline", f"{ratio:.2f}", "target <= 1.00"),
+            row(
+                "beside: discovery",
+                f"{ns_to_us(ads_fake):.1f} µs/call",
+                f"describe_configurations of one server; its baseline {ns_to_us(ads_base):.1f} µs, "
+                f"ratio {ads_fake / ads_base:.2f} (no target)",
+            ),
         ],
     )
+
+
+def _discovery_per_call(s: Settings) -> tuple[float, float]:
+    """Median ns per DescribeConfigurations call: baseline (stub transport) and through the fake."""
+    baseline = mgh_client(service="discovery")
+    baseline.meta.events.register("before-send.application-discovery-service.DescribeConfigurations", _empty_200)
+    candidate = mgh_client(service="discovery")
+    server = "d-server-01kk9i6ywwaxmp"
+
+    def baseline_batch(n: int) -> float:
+        assert _hook.active() is None
+        return time_calls(lambda: baseline.describe_configurations(configurationIds=[server]), n)
+
+    def fake_batch(n: int) -> float:
+        with pytest_migrationhub.mock_migrationhub() as fake:
+            fake.add_discovered_resource(server, host_name="web01.corp.example.com")
+            per_call = time_calls(lambda: candidate.describe_configurations(configurationIds=[server]), n)
+            assert len(fake.calls) == n and fake.calls[-1].error_code is None, fake.calls[-1:]
+        return per_call
+
+    for _ in range(3):
+        baseline_batch(20)
+        fake_batch(20)
+    rounds = max(3, s.call_rounds // 4)
+    base_ns, fake_ns = paired(rounds, lambda: baseline_batch(s.calls_per_batch), lambda: fake_batch(s.calls_per_batch))
+    return median(base_ns), median(fake_ns)
 
 
 # --- target 2: fixture set-up and tear-down -----------------------------------
