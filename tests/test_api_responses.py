@@ -140,7 +140,7 @@ def test_every_response_body_conforms_to_the_model(mhub_fake: Any, make_client: 
 
 def exercise_discovery(discovery: Any) -> None:
     """Every served Application Discovery Service operation, answering with what it can hold."""
-    app = discovery.create_application(name="Shop", description="the shop", wave="1")["configurationId"]
+    app = discovery.create_application(name="Shop", description="the shop")["configurationId"]
     discovery.update_application(configurationId=app, description="")
     discovery.associate_configuration_items_to_application(applicationConfigurationId=app, configurationIds=[SERVER])
     discovery.create_tags(configurationIds=[SERVER, app], tags=[{"key": "k", "value": "v"}])

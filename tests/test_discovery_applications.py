@@ -15,12 +15,18 @@ from pytest_migrationhub import MigrationHubFake, MigrationHubFakeError
 def test_create_application_makes_what_notify_application_state_accepts(
     mhub_fake: MigrationHubFake, discovery: Any, mgh: Any
 ) -> None:
-    created = discovery.create_application(name="Shop", description="the web shop", wave="wave-1")
+    # botocore models CreateApplication's wave from 1.35 on.
+    wave = (
+        {"wave": "wave-1"}
+        if "wave" in discovery.meta.service_model.operation_model("CreateApplication").input_shape.members
+        else {}
+    )
+    created = discovery.create_application(name="Shop", description="the web shop", **wave)
     application_id = created["configurationId"]
     assert re.fullmatch(r"d-application-0[0-9a-f]{16}", application_id), application_id
     mgh.notify_application_state(ApplicationId=application_id, Status="IN_PROGRESS")
     application = mhub_fake.application(application_id)
-    assert (application.name, application.description, application.wave) == ("Shop", "the web shop", "wave-1")
+    assert (application.name, application.description, application.wave) == ("Shop", "the web shop", wave.get("wave"))
     assert application.status == "IN_PROGRESS"
     assert mgh.describe_application_state(ApplicationId=application_id)["ApplicationStatus"] == "IN_PROGRESS"
 
