@@ -67,10 +67,14 @@ def unfired_message(faults: Sequence[str], opt_out: Mapping[str, str] | None = N
     return "\n".join(lines)
 
 
-def malformed_message(messages: Sequence[str], opt_out: Mapping[str, str] | None = None) -> str:
+def malformed_message(
+    messages: Sequence[str], opt_out: Mapping[str, str] | None = None, codes: Sequence[str] = ()
+) -> str:
+    """``codes``: the error each message went out with (default InvalidInputException, Migration Hub's)."""
+    answered = " or ".join(sorted({code for code in codes if code})) or "InvalidInputException"
     lines = [
         f"mhub_fake: the fake answered {count(len(messages), 'malformed request')} with "
-        f"InvalidInputException, and {'its error' if len(messages) == 1 else 'their errors'} "
+        f"{answered}, and {'its error' if len(messages) == 1 else 'their errors'} "
         "did not end the test:"
     ]
     lines += [f"  - {message}" for message in messages]

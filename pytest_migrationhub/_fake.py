@@ -22,13 +22,14 @@ from ._errors import (
 )
 from ._fake_discovery import DiscoveryMethods
 from ._model import Operation, catalog
+from ._operations import HANDLERS
 from ._options import (
     DEFAULT_HOME_REGION,
     DEFAULT_STREAM_DELETION_SECONDS,
     check_home_region,
     check_stream_deletion_seconds,
 )
-from ._pipeline import Pipeline
+from ._pipeline import Pipeline, unserved
 from ._state import Account, Call, Fault, MigrationTask, Stream, now, stale_tasks
 from ._store import Store
 
@@ -180,7 +181,7 @@ class MigrationHubFake(DiscoveryMethods):
         unfired, malformed = self._unexplained(raised)
         if unfired or malformed:
             raise MigrationHubAssertionError(
-                "\n\n".join(_messages(unfired, malformed, opt_out)),
+                "\n\n".join(_messages(unfired, malformed, opt_out, self._store.malformed_codes)),
                 unfired_faults=unfired,
                 malformed_requests=malformed,
             )
@@ -189,7 +190,7 @@ class MigrationHubFake(DiscoveryMethods):
         self, raised: BaseException | None = None, *, opt_out: Mapping[str, str] | None = None
     ) -> list[str]:
         """The teardown messages :meth:`verify` would raise, one per kind of problem."""
-        return _messages(*self._unexplained(raised), opt_out)
+        return _messages(*self._unexplained(raised), opt_out, self._store.malformed_codes)
 
     def _unexplained(self, raised: BaseException | None) -> tuple[list[str], list[str]]:
         """The unfired faults and the malformed requests the enabled checks report."""
@@ -377,6 +378,9 @@ def _operation(method: str, operation: str) -> Operation:
         raise MigrationHubFakeError(
             f"{method}: no Migration Hub operation is called {operation!r}. {catalog().unknown(operation)}"
         )
+    if found.name not in HANDLERS:
+        # A fault or a denial on it could never take effect.
+        raise MigrationHubFakeError(f"{method}: {unserved(found)}")
     return found
 
 
@@ -391,12 +395,14 @@ def _leftovers(store: Store, raised: BaseException | None) -> tuple[list[str], l
     return unfired, malformed
 
 
-def _messages(unfired: list[str], malformed: list[str], opt_out: Mapping[str, str] | None) -> list[str]:
+def _messages(
+    unfired: list[str], malformed: list[str], opt_out: Mapping[str, str] | None, codes: Mapping[str, str]
+) -> list[str]:
     problems = []
     if unfired:
         problems.append(unfired_message(unfired, opt_out))
     if malformed:
-        problems.append(malformed_message(malformed, opt_out))
+        problems.append(malformed_message(malformed, opt_out, [codes.get(m, "") for m in malformed]))
     return problems
 
 

@@ -71,7 +71,7 @@ class Pipeline:
             return error_response(400, "UnknownOperationException", f"{target} is not a Migration Hub operation")
         handler = HANDLERS.get(op.name)
         if handler is None:
-            raise MigrationHubFakeError(self._unserved(op))
+            raise MigrationHubFakeError(unserved(op))
         access_key_id, region = scope_of(headers)
         raw = body.encode() if isinstance(body, str) else (body or b"")
         try:
@@ -97,15 +97,6 @@ class Pipeline:
             store.calls.append(Call(about, raw))
         return 200, json_headers(), json.dumps(answer).encode()
 
-    def _unserved(self, op: Operation) -> str:
-        served = sorted(
-            o.name for o in self._catalog.by_name.values() if o.service == op.service and o.name in HANDLERS
-        )
-        return (
-            f"mhub_fake does not implement {op.service} {op.name} yet; of {op.service} it serves "
-            f"{', '.join(served) or 'nothing'}. See the table of supported operations in pytest-migrationhub's README."
-        )
-
     def _admit(self, op: Operation, params: dict[str, Any], account: Account, region: str, hint: str) -> None:
         """Raise the error the service answers before the operation itself runs, if any."""
         # Injected faults stand for the service failing at its front door,
@@ -121,6 +112,7 @@ class Pipeline:
         if not op.check(params):
             message = op.explain(params)
             self.store.malformed.append(message)
+            self.store.malformed_codes[message] = rules.invalid_input
             raise ServiceError(rules.invalid_input, message)
         if rules.home_bound:
             _check_home_region(op.name, rules.reads, account.home_region, region, hint)
@@ -150,6 +142,15 @@ def _check_home_region(operation: str, reads: tuple[str, ...], home: str | None,
             "InvalidInputException",
             f"{operation}: writes must be sent to the home region {home}; this request was sent to {region}",
         )
+
+
+def unserved(op: Operation) -> str:
+    """What to say of an operation botocore models but the fake does not serve."""
+    served = sorted(o.name for o in catalog().by_name.values() if o.service == op.service and o.name in HANDLERS)
+    return (
+        f"mhub_fake does not implement {op.service} {op.name} yet; of {op.service} it serves "
+        f"{', '.join(served) or 'nothing'}. See the table of supported operations in pytest-migrationhub's README."
+    )
 
 
 def _refuse_constant(name: str) -> Any:

@@ -34,6 +34,8 @@ class Store:
         self.calls: list[Call] = []
         #: the message each malformed request was answered with
         self.malformed: list[str] = []
+        #: the error code each of those messages went out with (its service's invalid-input error)
+        self.malformed_codes: dict[str, str] = {}
         self.faults: list[Fault] = []
         self.denied: set[str] = set()
         self.retry_delays: list[float] = []

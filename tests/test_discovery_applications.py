@@ -114,3 +114,22 @@ def test_delete_applications_is_a_read_outside_the_home_region(mhub_fake: Migrat
     with pytest.raises(ClientError) as raised:
         make_client("discovery", region="eu-west-1").update_application(configurationId="app-1", name="x")
     assert error_of(raised)[0] == "InvalidInputException"
+
+
+def test_a_malformed_discovery_request_is_reported_with_the_error_it_got() -> None:
+    import boto3
+
+    from pytest_migrationhub import MigrationHubAssertionError, mock_migrationhub
+
+    with pytest.raises(MigrationHubAssertionError) as raised:
+        with mock_migrationhub() as fake:
+            discovery = boto3.client("discovery", region_name="us-west-2")
+            with pytest.raises(discovery.exceptions.InvalidParameterValueException):
+                discovery.create_application(name=" ")
+            fake.verify()
+    first, second = str(raised.value).splitlines()[:2]
+    assert first == (
+        "mhub_fake: the fake answered 1 malformed request with InvalidParameterValueException, and its error did "
+        "not end the test:"
+    )
+    assert second.startswith("  - CreateApplication: $.name: ' ' does not match ")

@@ -308,3 +308,17 @@ def test_each_account_has_its_own_items(mhub_fake: MigrationHubFake, botocore_se
     found = other.list_configurations(configurationType="SERVER")["configurations"]
     assert [s["server.configurationId"] for s in found] == ["d-server-other"]
     assert [c.account for c in mhub_fake.calls] == ["111122223333"]
+
+
+def test_a_fault_or_denial_on_an_operation_the_fake_does_not_serve_is_refused(mhub_fake: MigrationHubFake) -> None:
+    mhub_fake.deny("DescribeConfigurations")  # served: accepted
+    mhub_fake.allow("DescribeConfigurations")
+    with pytest.raises(MigrationHubFakeError) as raised:
+        mhub_fake.fail("StartExportTask", "ServerInternalErrorException")
+    assert str(raised.value).startswith(
+        "fail: mhub_fake does not implement discovery StartExportTask yet; of discovery it serves "
+        "AssociateConfigurationItemsToApplication, CreateApplication, CreateTags, "
+    )
+    with pytest.raises(MigrationHubFakeError, match=r"^deny: mhub_fake does not implement discovery DescribeAgents"):
+        mhub_fake.deny("DescribeAgents")
+    assert mhub_fake.unexplained() == []

@@ -109,7 +109,7 @@ def fingerprint(value: Any, depth: int = 0) -> Any:
 #: bookkeeping, not state: what was asked, and the fake's own machinery
 # What the fake keeps about requests, not state a request can change: the call log,
 # caches of texts and request labels shared between records, and the plumbing.
-BOOKKEEPING = {"calls", "malformed", "lock"}
+BOOKKEEPING = {"calls", "malformed", "malformed_codes", "lock"}
 
 
 def state(fake: MigrationHubFake) -> Any:
