@@ -242,8 +242,18 @@ def delete_applications(ctx: Context) -> Answer:
 def _servers(ctx: Context) -> list[str]:
     ids = ctx.body["configurationIds"]
     for configuration_id in ids:
+        if configuration_id in ctx.account.applications:
+            raise ServiceError(
+                INVALID,
+                f"{ctx.operation}: {configuration_id!r} is an application; only servers are associated "
+                "with an application",
+            )
         if configuration_id not in ctx.account.discovered:
-            raise _unknown(ctx, configuration_id)
+            raise ServiceError(
+                INVALID,
+                f"{ctx.operation}: Application Discovery Service has no server {configuration_id!r}; in a test, "
+                f"add it first with mhub_fake.add_discovered_resource({configuration_id!r})",
+            )
     return list(ids)
 
 

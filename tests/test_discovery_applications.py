@@ -72,14 +72,23 @@ def test_associate_and_disassociate_servers(mhub_fake: MigrationHubFake, discove
         applicationConfigurationId="app-1", configurationIds=["d-server-1"]
     )
     assert mhub_fake.application("app-1").items == ["d-server-2"]
+    # All or nothing: a known server beside an unknown one is not associated either.
     with pytest.raises(ClientError) as raised:
-        associate(applicationConfigurationId="app-1", configurationIds=["d-server-9"])
+        associate(applicationConfigurationId="app-1", configurationIds=["d-server-1", "d-server-9"])
     assert error_of(raised) == (
         "InvalidParameterValueException",
         400,
-        "AssociateConfigurationItemsToApplication: Application Discovery Service has no configuration item "
-        "'d-server-9'; in a test, add it first with mhub_fake.add_discovered_resource('d-server-9') or "
-        "mhub_fake.add_application()",
+        "AssociateConfigurationItemsToApplication: Application Discovery Service has no server 'd-server-9'; "
+        "in a test, add it first with mhub_fake.add_discovered_resource('d-server-9')",
+    )
+    assert mhub_fake.application("app-1").items == ["d-server-2"]
+    with pytest.raises(ClientError) as raised:
+        discovery.disassociate_configuration_items_from_application(
+            applicationConfigurationId="app-1", configurationIds=["d-server-2", "app-1"]
+        )
+    assert error_of(raised)[2] == (
+        "DisassociateConfigurationItemsFromApplication: 'app-1' is an application; only servers are associated "
+        "with an application"
     )
     assert mhub_fake.application("app-1").items == ["d-server-2"]
 
