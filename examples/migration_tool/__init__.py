@@ -22,6 +22,10 @@ migration launched; an application's state follows its servers::
     migrate_application(mgh, "CloudMigrationFactory", "d-application-0b2a3ea5b1c30a7c2",
                         [ServerPlan(web01, steps, launch_web01), ServerPlan(db01, ...)])
 
+    # or by the names a migration plan gives, looked up in Application Discovery Service first:
+    migrate_planned_application(mgh, home_region_discovery_client(), "CloudMigrationFactory", "webshop",
+                                {"web01.example.com": (steps, launch_web01), "db01.example.com": (...)})
+
 ``streams.delete_stream`` (the cleanup command) deletes the stream and every
 task in it; ``streams.recreate_stream`` starts afresh with an empty one.
 """
@@ -45,6 +49,7 @@ from .runner import (
     Step,
     migrate_application,
     migrate_discovered_server,
+    migrate_planned_application,
     migrate_server,
     replication_steps,
 )
@@ -70,6 +75,7 @@ __all__ = [
     "home_region_discovery_client",
     "migrate_application",
     "migrate_discovered_server",
+    "migrate_planned_application",
     "migrate_server",
     "recreate_stream",
     "replication_steps",

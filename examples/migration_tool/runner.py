@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, TypeVar
 
 from botocore.exceptions import ClientError
 
-from .discovery import DiscoveredServer, NotDiscoveredError, tasks_for_server
+from .discovery import DiscoveredServer, NotDiscoveredError, find_application_id, find_server, tasks_for_server
 from .reporter import ProgressReporter
 
 if TYPE_CHECKING:
+    from types_boto3_discovery import ApplicationDiscoveryServiceClient
     from types_boto3_mgh import MigrationHubClient
     from types_boto3_mgh.literals import ApplicationStatusType
 
@@ -133,6 +134,27 @@ def migrate_application(
         targets[plan.server.name] = target
     _notify_application(mgh, application_id, "COMPLETED")
     return targets
+
+
+def migrate_planned_application(
+    mgh: MigrationHubClient,
+    discovery: ApplicationDiscoveryServiceClient,
+    stream: str,
+    application_name: str,
+    servers: Mapping[str, tuple[Sequence[Step], Launch]],
+    *,
+    next_update_seconds: int = 60,
+) -> dict[str, str]:
+    """Move an application as a migration plan names it: by its name, and its servers by host name.
+
+    Application Discovery Service gives the application's ID and each server's
+    configuration ID before anything is reported; a name it does not know
+    raises :class:`NotDiscoveredError` with nothing reported. Then as
+    :func:`migrate_application`.
+    """
+    application_id = find_application_id(discovery, application_name)
+    plans = [ServerPlan(find_server(discovery, host), steps, launch) for host, (steps, launch) in servers.items()]
+    return migrate_application(mgh, stream, application_id, plans, next_update_seconds=next_update_seconds)
 
 
 def _run_steps(reporter: ProgressReporter, steps: Sequence[Step], total: int, next_update_seconds: int) -> None:

@@ -16,15 +16,14 @@ import pytest
 from examples.migration_tool import (
     NotDiscoveredError,
     ProgressReporter,
-    ServerPlan,
     Step,
     ec2_instance_arn,
     find_application_id,
     find_server,
     home_region_client,
     home_region_discovery_client,
-    migrate_application,
     migrate_discovered_server,
+    migrate_planned_application,
 )
 
 if TYPE_CHECKING:
@@ -76,18 +75,43 @@ def test_an_unknown_host_name_stops_before_anything_is_reported(discovered: Migr
     assert discovered.tasks() == []
 
 
-def test_an_application_is_found_by_its_name_and_its_state_follows_its_servers(
+def test_a_planned_application_is_found_by_name_and_its_state_follows_its_servers(
     discovered: MigrationHubFake, plan: list[Step]
 ) -> None:
-    discovery = home_region_discovery_client()
-    application_id = find_application_id(discovery, "webshop")
-    assert application_id == APP
-    servers = [find_server(discovery, host) for host in ("web01.corp.example.com", "db01.corp.example.com")]
-    targets = migrate_application(
-        home_region_client(), STREAM, application_id, [ServerPlan(s, plan, lambda: ARN) for s in servers]
+    targets = migrate_planned_application(
+        home_region_client(),
+        home_region_discovery_client(),
+        STREAM,
+        "webshop",
+        {"web01.corp.example.com": (plan, lambda: ARN), "db01.corp.example.com": (plan, lambda: ARN)},
     )
     assert targets == {"web01": ARN, "db01": ARN}
     assert discovered.application(APP).status == "COMPLETED"
+    # Every lookup comes before the first report.
+    operations = [c.operation for c in discovered.calls if c.operation != "GetHomeRegion"]
+    assert operations[:6] == [
+        "ListConfigurations",
+        "ListConfigurations",
+        "DescribeConfigurations",
+        "ListConfigurations",
+        "DescribeConfigurations",
+        "NotifyApplicationState",
+    ]
+
+
+def test_a_planned_server_ads_does_not_know_stops_the_application_before_any_report(
+    discovered: MigrationHubFake, plan: list[Step]
+) -> None:
+    with pytest.raises(NotDiscoveredError, match="no server"):
+        migrate_planned_application(
+            home_region_client(),
+            home_region_discovery_client(),
+            STREAM,
+            "webshop",
+            {"web01.corp.example.com": (plan, lambda: ARN), "web02.corp.example.com": (plan, lambda: ARN)},
+        )
+    assert discovered.application(APP).status is None
+    assert discovered.tasks() == []
 
 
 def test_an_application_created_through_the_api_is_found_too(mhub_fake: MigrationHubFake) -> None:
