@@ -6,10 +6,15 @@ from the same records, so what is seeded here is what both services know.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TypeVar
+
 from ._checks import check_seed, check_server_attributes
 from ._discovery import Application, DiscoveredServer
 from ._errors import MigrationHubFakeError
 from ._store import Store
+
+T = TypeVar("T")
 
 
 class DiscoveryMethods:
@@ -81,28 +86,14 @@ class DiscoveryMethods:
     def application(self, application_id: str, *, account: str | None = None) -> Application:
         """An application known to Application Discovery Service, with its reported state."""
         with self._discovery_store.lock:
-            record = self._discovery_store.account(account)
-            found = record.applications.get(application_id)
-            if found is None:
-                known = ", ".join(repr(a) for a in record.applications) or "none"
-                raise MigrationHubFakeError(
-                    f"No application {application_id!r}. Known applications: {known}. "
-                    f"Add it with mhub_fake.add_application({application_id!r}) first."
-                )
-            return found
+            applications = self._discovery_store.account(account).applications
+            return _known(applications, application_id, "application", "add_application")
 
     def discovered_resource(self, configuration_id: str, *, account: str | None = None) -> DiscoveredServer:
         """A server Application Discovery Service knows: its attributes and tags."""
         with self._discovery_store.lock:
-            record = self._discovery_store.account(account)
-            found = record.discovered.get(configuration_id)
-            if found is None:
-                known = ", ".join(repr(c) for c in record.discovered) or "none"
-                raise MigrationHubFakeError(
-                    f"No discovered resource {configuration_id!r}. Known discovered resources: {known}. "
-                    f"Add it with mhub_fake.add_discovered_resource({configuration_id!r}) first."
-                )
-            return found
+            servers = self._discovery_store.account(account).discovered
+            return _known(servers, configuration_id, "discovered resource", "add_discovered_resource")
 
     def discovered_resources(self, *, account: str | None = None) -> list[DiscoveredServer]:
         """Every server Application Discovery Service knows of an account, in the order they were added."""
@@ -113,3 +104,14 @@ class DiscoveryMethods:
         """Every application of an account, in the order they were added."""
         with self._discovery_store.lock:
             return list(self._discovery_store.account(account).applications.values())
+
+
+def _known(records: Mapping[str, T], key: str, kind: str, adder: str) -> T:
+    """``records[key]``, or a message naming the ones there are and the call that adds it."""
+    found = records.get(key)
+    if found is None:
+        known = ", ".join(repr(k) for k in records) or "none"
+        raise MigrationHubFakeError(
+            f"No {kind} {key!r}. Known {kind}s: {known}. Add it with mhub_fake.{adder}({key!r}) first."
+        )
+    return found
