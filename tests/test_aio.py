@@ -229,3 +229,20 @@ def test_stopping_puts_back_every_aiobotocore_original() -> None:
         during = everything()
         assert all(during[path] is not before[path] for path in before), "a patch was not applied"
     assert everything() == before
+
+
+def test_an_async_discovery_client_is_served_from_the_same_state(mhub_fake: Any) -> None:
+    mhub_fake.add_discovered_resource("d-server-1", host_name="web01.corp.example.com")
+
+    async def main() -> Any:
+        async with client("discovery") as discovery:
+            paginator = discovery.get_paginator("list_configurations")
+            filters = [{"name": "server.hostName", "condition": "EQUALS", "values": ["web01.corp.example.com"]}]
+            return [
+                item["server.configurationId"]
+                async for page in paginator.paginate(configurationType="SERVER", filters=filters)
+                for item in page["configurations"]
+            ]
+
+    assert run(main) == ["d-server-1"]
+    assert [c.operation for c in mhub_fake.calls] == ["ListConfigurations"]
