@@ -19,7 +19,21 @@ from typing import Any
 from ._discovery import Application
 from ._errors import ServiceError
 from ._paging import Tokens
-from ._state import ARTIFACT, DISCOVERED, SOURCE, Account, MigrationTask, Stream, Update, epoch, from_epoch
+from ._state import (
+    ARTIFACT,
+    DISCOVERED,
+    SOURCE,
+    Account,
+    MigrationTask,
+    Stream,
+    Update,
+    add_association,
+    drop_association,
+    epoch,
+    from_epoch,
+    record_update,
+    replace_resource_attributes,
+)
 
 
 class Services:
@@ -162,7 +176,7 @@ def notify_migration_task_state(ctx: Context) -> Answer:
         stream=task.stream,
         task=task.name,
     )
-    task.add_update(update)
+    record_update(task, update)
     return update
 
 
@@ -237,7 +251,7 @@ def put_resource_attributes(ctx: Context) -> Answer:
     if not any(a["Type"] == "VM_MANAGER_ID" for a in attributes):
         attributes = [a for a in attributes if a["Type"] not in _VM_TYPES]
     # Each call replaces the attributes stored before.
-    task.put_resource_attributes(attributes)
+    replace_resource_attributes(task, attributes)
     return {}
 
 
@@ -247,14 +261,14 @@ def put_resource_attributes(ctx: Context) -> Answer:
 def _associate(ctx: Context, kind: str, key: str) -> Answer:
     task = _task(ctx, writing=True)
     record = ctx.body[kind]
-    task.associate(kind, record[key], record)
+    add_association(task, kind, record[key], record)
     return {}
 
 
 def _disassociate(ctx: Context, kind: str, member: str, what: str) -> Answer:
     task = _task(ctx, writing=True)
     name = ctx.body[member]
-    if not task.disassociate(kind, name):
+    if not drop_association(task, kind, name):
         raise ServiceError(
             "ResourceNotFoundException",
             f"{ctx.operation}: {what} {name!r} is not associated with migration task {task.name!r}",

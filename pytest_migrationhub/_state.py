@@ -198,13 +198,6 @@ class MigrationTask:
 
     # --- what the service does to it ----------------------------------------------
 
-    def add_update(self, update: Update) -> None:
-        self._updates.append(update)
-
-    def put_resource_attributes(self, attributes: list[dict[str, Any]]) -> None:
-        """Replace the stored attributes (each PutResourceAttributes does)."""
-        self._attributes = [dict(a) for a in attributes]
-
     def _records(self, kind: str) -> dict[str, dict[str, Any]]:
         if kind == ARTIFACT:
             return self._artifacts
@@ -213,13 +206,6 @@ class MigrationTask:
         if kind == SOURCE:
             return self._sources
         raise ValueError(f"nothing of kind {kind!r} is associated with a task")
-
-    def associate(self, kind: str, key: str, record: dict[str, Any]) -> None:
-        self._records(kind)[key] = dict(record)
-
-    def disassociate(self, kind: str, key: str) -> bool:
-        """Drop an associated record; ``False`` if none had that key."""
-        return self._records(kind).pop(key, None) is not None
 
     def associated(self, kind: str) -> list[dict[str, Any]]:
         """Copies of the records of one kind, in association order."""
@@ -252,6 +238,28 @@ class MigrationTask:
             described["Task"] = latest.task_json()
             described["UpdateDateTime"] = epoch(latest.update_date_time)
         return described
+
+
+# What the service does to a task: functions, not methods, so that a test holding
+# a task (mhub_fake.task()) reads it and cannot change it behind the service's back.
+
+
+def record_update(task: MigrationTask, update: Update) -> None:
+    task._updates.append(update)
+
+
+def replace_resource_attributes(task: MigrationTask, attributes: list[dict[str, Any]]) -> None:
+    """Replace the task's stored attributes (each PutResourceAttributes does)."""
+    task._attributes = [dict(a) for a in attributes]
+
+
+def add_association(task: MigrationTask, kind: str, key: str, record: dict[str, Any]) -> None:
+    task._records(kind)[key] = dict(record)
+
+
+def drop_association(task: MigrationTask, kind: str, key: str) -> bool:
+    """Drop an associated record; ``False`` if none had that key."""
+    return task._records(kind).pop(key, None) is not None
 
 
 class Stream:

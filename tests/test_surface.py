@@ -100,3 +100,12 @@ def test_an_account_view_follows_the_account_across_a_reset() -> None:
         assert view.home_region == "us-west-2"  # the account as reset() left it
         view.home_region = "eu-west-1"
         assert fake.account("111122223333").home_region == "eu-west-1"
+
+
+def test_a_task_offers_its_readers_nothing_that_changes_it(mhub_fake: MigrationHubFake) -> None:
+    # Only the service changes a task: a test reads what the code under test reported.
+    task = mhub_fake.add_task("SMS", "sms-1")
+    methods = sorted(name for name in dir(task) if not name.startswith("_") and callable(getattr(task, name)))
+    assert methods == ["associated", "description_json", "is_associated_with", "summary_json"]
+    with pytest.raises(AttributeError):
+        task.status = "COMPLETED"  # type: ignore[misc]
