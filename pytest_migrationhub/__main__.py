@@ -130,6 +130,7 @@ def _serve(args: argparse.Namespace) -> int:
             if warning:
                 print(warning, file=sys.stderr, flush=True)
             print(f"Migration Hub fake listening on {server.endpoint_url}", flush=True)
+            print(f"Console (read-only, open in a browser): {server.endpoint_url}/", flush=True)
             while not stop.wait(1.0):
                 pass
         finally:

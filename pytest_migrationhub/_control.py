@@ -28,7 +28,7 @@ from ._wire import Response, error_body
 if TYPE_CHECKING:
     from ._discovery import Application, DiscoveredServer
     from ._fake import MigrationHubFake
-    from ._state import Call, MigrationTask, Update
+    from ._state import Call, Fault, MigrationTask, Update
 
 #: the control API's path prefix
 CONTROL_PREFIX = "/mhub-api/"
@@ -190,6 +190,17 @@ def _server_json(server: DiscoveredServer) -> dict[str, Any]:
     }
 
 
+def _fault_json(fault: Fault) -> dict[str, Any]:
+    return {
+        "operation": fault.operation,
+        "error_code": fault.error_code,
+        "times": fault.times,
+        "message": fault.message,
+        "retry_after_seconds": fault.retry_after_seconds,
+        "fired": fault.fired,
+    }
+
+
 # --- the routes -----------------------------------------------------------------------
 
 
@@ -266,6 +277,14 @@ class ControlAPI:
     def clear_faults(self) -> Any:
         self.fake.clear_faults()
         return {}
+
+    @route("GET", "faults")
+    def get_faults(self) -> Any:
+        return {"faults": [_fault_json(f) for f in self.fake.faults]}
+
+    @route("GET", "denied")
+    def get_denied(self) -> Any:
+        return {"denied": self.fake.denied}
 
     @route("POST", "deny")
     def deny(self, *, operation: str) -> Any:

@@ -9,6 +9,8 @@ the fake's state, a ``_store.Store``.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from collections.abc import Mapping
 from types import TracebackType
 
@@ -314,6 +316,18 @@ class MigrationHubFake(DiscoveryMethods):
         """Drop every queued fault, fired or not."""
         with self._store.lock:
             self._store.faults.clear()
+
+    @property
+    def faults(self) -> list[Fault]:
+        """The queued faults not yet spent, in the order they fire (copies)."""
+        with self._store.lock:
+            return [replace(f) for f in self._store.faults]
+
+    @property
+    def denied(self) -> list[str]:
+        """The operations :meth:`deny` refuses, sorted."""
+        with self._store.lock:
+            return sorted(self._store.denied)
 
     def deny(self, operation: str) -> None:
         """Refuse ``operation`` as IAM would: AccessDeniedException (Application

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
 from xml.sax.saxutils import escape as xml_escape
 
+from ._console import CONSOLE_PATHS, console_page
 from ._control import CONTROL_PREFIX, ControlAPI
 from ._errors import MigrationHubFakeError
 from ._hosts import HostCheck
@@ -87,12 +88,16 @@ class RequestHandler(HTTPHandler):
                 return
         if path == "/" and self.command == "POST":
             self._api(body)
-        elif path == "/":
+        elif path in CONSOLE_PATHS and self.command in ("GET", "HEAD"):
+            self.respond(200, *console_page())
+        elif path in CONSOLE_PATHS:
+            allowed = "GET, HEAD, POST" if path == "/" else "GET, HEAD"
             self.aws_error(
                 405,
                 "MethodNotAllowedException",
-                f"{self.command} / is not served: {_WHERE_REQUESTS_GO}; the control API is under {CONTROL_PREFIX}",
-                {"Allow": "POST"},
+                f"{self.command} {path} is not served: {_WHERE_REQUESTS_GO}; GET {path} is the console "
+                f"(a page for a browser); the control API is under {CONTROL_PREFIX}",
+                {"Allow": allowed},
             )
         elif is_control:
             control = self.server.owner.control

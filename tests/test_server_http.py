@@ -261,24 +261,13 @@ def test_unreadable_http_gets_a_json_answer_and_a_closed_connection(
     ("method", "path", "expected"),
     [
         pytest.param(
-            "GET",
-            "/",
-            (
-                405,
-                "MethodNotAllowedException",
-                "GET / is not served: Migration Hub requests are POST / with an X-Amz-Target header; "
-                "the control API is under /mhub-api/",
-            ),
-            id="get-root",
-        ),
-        pytest.param(
             "PATCH",
             "/",
             (
                 405,
                 "MethodNotAllowedException",
                 "PATCH / is not served: Migration Hub requests are POST / with an X-Amz-Target header; "
-                "the control API is under /mhub-api/",
+                "GET / is the console (a page for a browser); the control API is under /mhub-api/",
             ),
             id="patch-root",
         ),
@@ -302,7 +291,7 @@ def test_unknown_paths_and_methods(mhub_server: MigrationHubServer, method: str,
     body = json.loads(response.read())
     assert (response.status, body["__type"], body["Message"]) == expected
     if response.status == 405:
-        assert response.getheader("Allow") == "POST"
+        assert response.getheader("Allow") == "GET, HEAD, POST"
     conn.close()
     assert still_serving(mhub_server)
 
@@ -311,7 +300,8 @@ def test_head_gets_headers_only(mhub_server: MigrationHubServer) -> None:
     status, headers, body = parse_raw(
         raw(mhub_server, b"HEAD / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
     )
-    assert (status, body) == (405, None)
+    assert (status, body) == (200, None)
+    assert headers["Content-Type"] == "text/html; charset=utf-8"
     assert int(headers["Content-Length"]) > 0
 
 

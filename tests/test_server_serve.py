@@ -52,7 +52,7 @@ def test_serve_prints_the_endpoint_serves_and_stops_cleanly(sig: int, options: l
         conn.request("GET", "/mhub-api/streams")
         assert json.loads(conn.getresponse().read()) == {"streams": [STREAM]}
     # A kept-alive connection is open while the server is told to stop.
-    assert served.stop(sig) == (0, "", "")
+    assert served.stop(sig) == (0, f"Console (read-only, open in a browser): {url}/\n", "")
     conn.close()
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", port), timeout=1).close()
@@ -69,10 +69,11 @@ def test_serve_warns_when_not_on_loopback() -> None:
         "sys.exit(main(['serve']))\n"
     )
     served = Served(command=[sys.executable, "-c", script])
-    assert LISTENING.match(served.line), served.line
+    match = LISTENING.match(served.line)
+    assert match, served.line
     assert served.stop() == (
         0,
-        "",
+        f"Console (read-only, open in a browser): {match.group(1)}/\n",
         "warning: listening on 127.0.0.1, which is not a loopback address: anything that can reach "
         "this machine can call the fake and its control API (no authentication).\n",
     )
@@ -118,4 +119,4 @@ def test_serve_allow_host_answers_that_name() -> None:
             assert conn.getresponse().status == expected, host
             conn.close()
     finally:
-        assert served.stop() == (0, "", "")
+        assert served.stop() == (0, f"Console (read-only, open in a browser): {match.group(1)}/\n", "")
