@@ -9,9 +9,8 @@ the fake's state, a ``_store.Store``.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from collections.abc import Mapping
+from dataclasses import replace
 from types import TracebackType
 
 from . import _hook

@@ -154,9 +154,16 @@ class Served:
         lines: queue.Queue[str] = queue.Queue()
         stdout = self.process.stdout
         assert stdout is not None
-        threading.Thread(target=lambda: lines.put(stdout.readline()), daemon=True).start()
+
+        def banner() -> None:  # both lines, before stop() reads the rest
+            for _ in range(2):
+                lines.put(stdout.readline())
+
+        threading.Thread(target=banner, daemon=True).start()
         try:
             self.line = lines.get(timeout=30).rstrip("\n")
+            #: the banner's second line, the console's URL
+            self.console_line = lines.get(timeout=30).rstrip("\n")
         except queue.Empty:  # pragma: no cover - shown on failure only
             self.process.kill()
             raise AssertionError("serve printed nothing within 30 s") from None
