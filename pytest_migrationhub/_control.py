@@ -161,6 +161,7 @@ def _call_json(call: Call) -> dict[str, Any]:
         "params": call.params,
         "error_code": call.error_code,
         "error_message": call.error_message,
+        "injected": call.injected,
     }
 
 

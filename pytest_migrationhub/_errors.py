@@ -21,10 +21,12 @@ from typing import Any
 class ServiceError(Exception):
     """An AWS error the fake answers with (becomes a ``ClientError`` in botocore)."""
 
-    def __init__(self, code: str, message: str, **extra: Any) -> None:
+    def __init__(self, code: str, message: str, *, injected: bool = False, **extra: Any) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        #: a fault queued with fail(), not the service's verdict on the request
+        self.injected = injected
         self.extra = extra
 
 

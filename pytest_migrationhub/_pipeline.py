@@ -87,7 +87,7 @@ class Pipeline:
                 self._admit(op, params, account, region, home_region_hint)
                 answer = handler(Context(account, op.name, params, op.page_size, self.services))
             except ServiceError as error:
-                store.calls.append(Call(about, raw, error.code, error.message))
+                store.calls.append(Call(about, raw, error.code, error.message, error.injected))
                 status = self._catalog.service_errors[op.service].get(error.code, 400)
                 return error_response(status, error.code, error.message, **error.extra)
             if isinstance(answer, Update):
@@ -107,7 +107,7 @@ class Pipeline:
             if fault.retry_after_seconds is not None:
                 extra["RetryAfterSeconds"] = fault.retry_after_seconds
             message = fault.message or f"{op.name}: {fault.error_code} injected by mhub_fake.fail()"
-            raise ServiceError(fault.error_code, message, **extra)
+            raise ServiceError(fault.error_code, message, injected=True, **extra)
         rules = op.rules
         if not op.check(params):
             message = op.explain(params)

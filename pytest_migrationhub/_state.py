@@ -394,7 +394,7 @@ class Call:
     updates should not hold a hundred thousand dicts it never looks at.
     """
 
-    __slots__ = ("_about", "_body", "error_code", "error_message")
+    __slots__ = ("_about", "_body", "error_code", "error_message", "injected")
 
     def __init__(
         self,
@@ -402,6 +402,7 @@ class Call:
         body: bytes | Update,
         error_code: str | None = None,
         error_message: str | None = None,
+        injected: bool = False,
     ) -> None:
         #: (operation, region, service, account), shared between calls alike
         self._about = about
@@ -409,6 +410,8 @@ class Call:
         #: the error code the fake answered with, ``None`` when it succeeded
         self.error_code = error_code
         self.error_message = error_message
+        #: whether that error was a fault queued with ``fail()``, not a verdict on the request
+        self.injected = injected
 
     @property
     def operation(self) -> str:

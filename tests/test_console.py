@@ -161,6 +161,10 @@ def test_the_calls_faults_denials_and_applications_are_listed(
     with pytest.raises(Exception, match="AccessDenied"):
         mgh.list_migration_tasks()
     wait_for(console, lambda d: "REJECTED: AccessDeniedException" in d.find_element(By.ID, "calls").text)
+    with pytest.raises(Exception, match="InternalServerError"):
+        mgh.describe_migration_task(ProgressUpdateStream=STREAM, MigrationTaskName="sms-1")
+    # A queued fault is told apart from the service's verdict on a request.
+    wait_for(console, lambda d: "FAULT (mhub_fake.fail): InternalServerError" in d.find_element(By.ID, "calls").text)
     assert "ListMigrationTasks" in console.find_element(By.ID, "denied").text
     faults = console.find_element(By.ID, "faults").text
     assert "ThrottlingException" in faults and "until cleared" in faults

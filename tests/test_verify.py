@@ -123,3 +123,16 @@ def test_the_malformed_request_whose_error_ended_the_test_is_not_reported_again(
     assert reported(mhub_fake, errors[0]) == messages
     assert reported(mhub_fake, RuntimeError("unrelated")) == messages
     mhub_fake.assert_all_requests_valid = False
+
+
+def test_a_call_says_whether_its_error_was_an_injected_fault(mhub_fake: Any, mgh: Any) -> None:
+    mhub_fake.fail("ListProgressUpdateStreams", "InternalServerError", times=None)
+    with pytest.raises(ClientError):
+        mgh.list_progress_update_streams()
+    mhub_fake.clear_faults()
+    with pytest.raises(ClientError):
+        mgh.describe_migration_task(ProgressUpdateStream="SMS", MigrationTaskName="absent")
+    calls = mhub_fake.calls
+    assert {(c.error_code, c.injected) for c in calls[:-1]} == {("InternalServerError", True)}
+    assert (calls[-1].error_code, calls[-1].injected) == ("ResourceNotFoundException", False)
+    assert all(not c.injected for c in calls if c.error_code is None)
