@@ -37,7 +37,7 @@ import botocore
 
 import pytest_migrationhub
 from pytest_migrationhub import MigrationHubFake
-from pytest_migrationhub._model import catalog
+from pytest_migrationhub._core import catalog
 
 STALE_TARGET_MS = 10.0
 MEMORY_TARGET_MB = 30.0

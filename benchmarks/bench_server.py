@@ -32,8 +32,7 @@ import sys
 import time
 from typing import Any
 
-from pytest_migrationhub._fake import MigrationHubFake
-from pytest_migrationhub._server import MigrationHubServer
+from pytest_migrationhub import MigrationHubFake, MigrationHubServer
 
 STREAM, TASK = "SMS", "sms-12de3cf1a"
 #: The API reference's sample NotifyMigrationTaskState request, as it travels.

@@ -9,15 +9,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ._errors import MigrationHubAssertionError, MigrationHubFakeError
-from ._options import DEFAULT_HOME_REGION, DEFAULT_STREAM_DELETION_SECONDS
+from ._core import (
+    DEFAULT_HOME_REGION,
+    DEFAULT_STREAM_DELETION_SECONDS,
+    MigrationHubAssertionError,
+    MigrationHubFakeError,
+)
 from ._version import __version__ as __version__
 
 if TYPE_CHECKING:
+    from ._core import Call
     from ._discovery import Application, DiscoveredServer
     from ._fake import AccountView, MigrationHubFake
+    from ._migrationhub import MigrationTask, Stream, Update
     from ._server import MigrationHubServer
-    from ._state import Call, MigrationTask, Stream, Update
 
 
 __all__ = [
@@ -69,9 +74,9 @@ def schema(operation: str) -> dict[str, Any]:
     method name (``"notify_migration_task_state"``) of Migration Hub, its
     home-region service or Application Discovery Service.
     """
-    from ._model import schema as _schema
+    from ._core import request_schema
 
-    return _schema(operation)
+    return request_schema(operation)
 
 
 _LAZY = {
@@ -80,10 +85,10 @@ _LAZY = {
     "MigrationHubServer": "._server",
     "Application": "._discovery",
     "DiscoveredServer": "._discovery",
-    "Call": "._state",
-    "MigrationTask": "._state",
-    "Stream": "._state",
-    "Update": "._state",
+    "Call": "._core",
+    "MigrationTask": "._migrationhub",
+    "Stream": "._migrationhub",
+    "Update": "._migrationhub",
 }
 
 

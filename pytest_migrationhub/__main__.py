@@ -9,7 +9,7 @@ import os
 import sys
 from typing import Any
 
-from ._options import DEFAULT_HOME_REGION, home_region_option
+from ._core import DEFAULT_HOME_REGION, home_region_option
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -79,7 +79,7 @@ def _add_serve_command(commands: Any) -> None:
 def _schema(operation: str | None) -> int:
     """Print the schema of ``operation``, or list the operations of both services."""
     from . import MigrationHubFakeError, schema
-    from ._model import catalog
+    from ._core import catalog
 
     if operation is None:
         for op in sorted(catalog().by_name.values(), key=lambda o: (o.service, o.name)):

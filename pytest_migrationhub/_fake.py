@@ -1,10 +1,12 @@
-"""The fake a test holds: lifecycle, seeding, inspection, faults and the teardown checks.
+"""The fake a test holds: lifecycle, accounts, faults, denials and the teardown checks,
+with each wing's seeding and inspection methods.
 
 Nothing here knows about pytest. :class:`MigrationHubFake` is started and
 stopped as a context manager (or with ``start()``/``stop()``); while started,
-the botocore hook in ``_hook`` routes every Migration Hub request to
-``handle``, the entry of the service pipeline (``_pipeline``). Both sides share
-the fake's state, a ``_store.Store``.
+the interception of botocore (``_interception``) routes every request for a
+served service to ``handle``, the entry of the core's pipeline. Both sides
+share the fake's state, the core's ``Store``; the wings' methods
+(``MigrationHubMethods``, ``DiscoveryMethods``) read and seed it.
 """
 
 from __future__ import annotations
@@ -13,26 +15,28 @@ from collections.abc import Mapping
 from dataclasses import replace
 from types import TracebackType
 
-from . import _hook
-from ._checks import check_name
-from ._errors import (
-    MigrationHubAssertionError,
-    MigrationHubFakeError,
-    malformed_message,
-    unfired_message,
-)
-from ._fake_discovery import DiscoveryMethods
-from ._model import Operation, catalog
-from ._operations import HANDLERS
-from ._options import (
+from ._core import (
     DEFAULT_HOME_REGION,
     DEFAULT_STREAM_DELETION_SECONDS,
+    Account,
+    Call,
+    Fault,
+    MigrationHubAssertionError,
+    MigrationHubFakeError,
+    Operation,
+    Pipeline,
+    Store,
+    catalog,
     check_home_region,
     check_stream_deletion_seconds,
+    malformed_message,
+    served,
+    unfired_message,
+    unserved,
 )
-from ._pipeline import Pipeline, unserved
-from ._state import Account, Call, Fault, MigrationTask, Stream, now, stale_tasks
-from ._store import Store
+from ._discovery import DiscoveryMethods
+from ._interception import activate, deactivate
+from ._migrationhub import STREAM_DELETION, MigrationHubMethods, Streams
 
 
 class AccountView:
@@ -72,13 +76,13 @@ class AccountView:
     def streams(self) -> list[str]:
         """The account's progress update streams, in creation order (those being deleted included)."""
         with self._store.lock:
-            return [s.name for s in self._account.live_streams()]
+            return [s.name for s in self._account.part(Streams).live()]
 
     def __repr__(self) -> str:
         return f"<AccountView {self.account_id} home_region={self.home_region!r}>"
 
 
-class MigrationHubFake(DiscoveryMethods):
+class MigrationHubFake(MigrationHubMethods, DiscoveryMethods):
     """An in-memory AWS Migration Hub that answers botocore clients while started.
 
     Use it through the ``mhub_fake`` pytest fixture, or outside pytest with
@@ -112,21 +116,20 @@ class MigrationHubFake(DiscoveryMethods):
         self.assert_all_requests_valid = assert_all_requests_valid
         self.assert_all_faults_fired = assert_all_faults_fired
         self._store = Store(home_region)
-        DiscoveryMethods.__init__(self, self._store)
-        self._pipeline = Pipeline(self._store, stream_deletion_seconds)
+        self._pipeline = Pipeline(self._store, {STREAM_DELETION: stream_deletion_seconds})
         #: answer one AWS JSON 1.1 request: ``handle(target, body, headers) -> (status, headers, body)``
         self.handle = self._pipeline.handle
 
     @property
     def stream_deletion_seconds(self) -> float:
         """How long, on the fake's clock, a deleted stream stays listed, refusing writes."""
-        return self._pipeline.services.stream_deletion_seconds
+        return self._pipeline.services.seconds[STREAM_DELETION]
 
     @stream_deletion_seconds.setter
     def stream_deletion_seconds(self, seconds: float) -> None:
         __tracebackhide__ = True
         check_stream_deletion_seconds(seconds)
-        self._pipeline.services.stream_deletion_seconds = seconds
+        self._pipeline.services.seconds[STREAM_DELETION] = seconds
 
     def reset(self) -> None:
         """Forget everything: accounts, streams, tasks, calls, faults, denials, delays.
@@ -138,10 +141,10 @@ class MigrationHubFake(DiscoveryMethods):
             self._pipeline.clear()
 
     def __repr__(self) -> str:
-        default = self._store.default
-        tasks = sum(len(s.tasks) for s in default.streams.values())
+        streams = self._store.default.part(Streams)
+        tasks = sum(len(s.tasks) for s in streams)
         return (
-            f"<MigrationHubFake home_region={self.home_region!r} streams={len(default.streams)} "
+            f"<MigrationHubFake home_region={self.home_region!r} streams={len(streams)} "
             f"tasks={tasks} calls={len(self._store.calls)}>"
         )
 
@@ -149,12 +152,12 @@ class MigrationHubFake(DiscoveryMethods):
 
     def start(self) -> MigrationHubFake:
         """Route Migration Hub requests of every botocore client to this fake."""
-        _hook.activate(self, self._store.record_delay)
+        activate(self, self._store.record_delay)
         return self
 
     def stop(self) -> None:
         """Stop answering; clients behave as without the fake again."""
-        _hook.deactivate(self)
+        deactivate(self)
 
     def __enter__(self) -> MigrationHubFake:
         return self.start()
@@ -222,19 +225,6 @@ class MigrationHubFake(DiscoveryMethods):
         with self._store.lock:
             return AccountView(self._store, self._store.account(account_id).account_id)
 
-    def add_stream(self, name: str, *, account: str | None = None) -> Stream:
-        """Create a progress update stream, as CreateProgressUpdateStream would; returns the stream."""
-        check_name("add_stream", "ProgressUpdateStream", name)
-        with self._store.lock:
-            return self._store.account(account).add_stream(name)
-
-    def add_task(self, stream: str, task: str, *, account: str | None = None) -> MigrationTask:
-        """Import a migration task, creating its stream if needed; returns the task."""
-        check_name("add_task", "ProgressUpdateStream", stream)
-        check_name("add_task", "MigrationTaskName", task)
-        with self._store.lock:
-            return self._store.account(account).add_stream(stream).add_task(task)
-
     @property
     def home_region(self) -> str | None:
         """The default account's home region; ``None`` when not set. Assign to move or unset it."""
@@ -251,33 +241,6 @@ class MigrationHubFake(DiscoveryMethods):
     def streams(self) -> list[str]:
         """The default account's progress update streams, in creation order (those being deleted included)."""
         return self.account().streams
-
-    def tasks(self, stream: str | None = None, *, account: str | None = None) -> list[MigrationTask]:
-        """Every migration task of an account, or those of one stream, in import order."""
-        with self._store.lock:
-            record = self._store.account(account)
-            streams = record.live_streams() if stream is None else [_stream_or_fail(record, stream)]
-            return [task for s in streams for task in s.tasks.values()]
-
-    def task(self, stream: str, task: str, *, account: str | None = None) -> MigrationTask:
-        """The migration task ``task`` of progress update stream ``stream``."""
-        with self._store.lock:
-            record = self._store.account(account)
-            return _task_or_fail(record, stream, task)
-
-    def progress(self, stream: str, task: str, *, account: str | None = None) -> list[int | None]:
-        """The ProgressPercent of each accepted update (``None`` where it was left out)."""
-        return [u.progress_percent for u in self.task(stream, task, account=account).updates]
-
-    def statuses(self, stream: str, task: str, *, account: str | None = None) -> list[str]:
-        """The Status of each accepted update."""
-        return [u.status for u in self.task(stream, task, account=account).updates]
-
-    def stale_tasks(self, *, account: str | None = None) -> list[tuple[str, str]]:
-        """``(stream, task)`` of every task whose promised next update is overdue now."""
-        moment = now()
-        with self._store.lock:
-            return stale_tasks(self._store.account(account).live_streams(), moment)
 
     @property
     def calls(self) -> list[Call]:
@@ -361,37 +324,13 @@ def _fault(operation: str, error_code: str, times: int | None, message: str | No
     return Fault(op.name, error_code, times, message, retry_after)
 
 
-def _stream_or_fail(account: Account, stream: str) -> Stream:
-    record = account.stream(stream)
-    if record is None:
-        known = ", ".join(repr(s.name) for s in account.live_streams()) or "none"
-        raise MigrationHubFakeError(
-            f"No progress update stream {stream!r}. Known streams: {known}. "
-            f"Create it with CreateProgressUpdateStream or mhub_fake.add_stream({stream!r}) first."
-        )
-    return record
-
-
-def _task_or_fail(account: Account, stream: str, task: str) -> MigrationTask:
-    found_stream = account.stream(stream)
-    found = found_stream.tasks.get(task) if found_stream else None
-    if found is None:
-        known = [(t.stream, t.name) for s in account.live_streams() for t in s.tasks.values()]
-        listing = ", ".join(repr(pair) for pair in known) or "none"
-        raise MigrationHubFakeError(
-            f"No migration task {task!r} in stream {stream!r}. Known tasks: {listing}. "
-            f"Import it with ImportMigrationTask or mhub_fake.add_task({stream!r}, {task!r}) first."
-        )
-    return found
-
-
 def _operation(method: str, operation: str) -> Operation:
     found = catalog().lookup(operation)
     if found is None:
         raise MigrationHubFakeError(
             f"{method}: no Migration Hub operation is called {operation!r}. {catalog().unknown(operation)}"
         )
-    if found.name not in HANDLERS:
+    if found.name not in served():
         # A fault or a denial on it could never take effect.
         raise MigrationHubFakeError(f"{method}: {unserved(found)}")
     return found

@@ -18,13 +18,12 @@ from datetime import datetime, timedelta
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from ._errors import count
-from ._state import now
-from ._wire import SERVICES
+from ._core import SERVICES, count, now
 
 if TYPE_CHECKING:
+    from ._core import Call
     from ._fake import MigrationHubFake
-    from ._state import Call, MigrationTask, Update
+    from ._migrationhub import MigrationTask, Update
 
 #: at most this many tasks, updates per task (the latest) and rejected calls (the latest)
 MAX_TASKS = 10

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from ._errors import MigrationHubFakeError
-from ._options import (
+from ._core import (
     DEFAULT_HOME_REGION,
     DEFAULT_STREAM_DELETION_SECONDS,
+    MigrationHubFakeError,
     home_region_option,
     is_home_region,
     is_stream_deletion_seconds,

@@ -36,7 +36,7 @@ from datetime import datetime, timezone
 from functools import cache, partial
 from typing import Any
 
-from ._wire import TIMESTAMP_MAX
+from ._core import TIMESTAMP_MAX
 
 __all__ = ["as_boto3_kwargs", "invalid_requests", "method_name", "operations", "valid_requests"]
 
@@ -55,10 +55,10 @@ Json = Any
 
 def operations() -> list[str]:
     """The API names of every operation the fake serves (Migration Hub, home region, discovery), sorted."""
-    from ._model import catalog
-    from ._operations import HANDLERS
+    from ._core import catalog, served
 
-    return sorted(name for name in catalog().by_name if name in HANDLERS)
+    handlers = served()
+    return sorted(name for name in catalog().by_name if name in handlers)
 
 
 # --- what the model says, per operation -----------------------------------
@@ -69,7 +69,7 @@ class _Spec:
 
     def __init__(self, operation: str) -> None:
         from . import schema
-        from ._model import catalog
+        from ._core import catalog
 
         op = catalog().lookup(operation)
         if op is None:
@@ -79,7 +79,7 @@ class _Spec:
         self.python_name = op.python_name
         self.schema = schema(op.name)
         self.shape = _botocore_model(op.service).operation_model(op.name).input_shape
-        from ._schema import compile_check
+        from ._core import compile_check
 
         self.check = compile_check(self.schema)
 
@@ -105,7 +105,7 @@ def _is_timestamp(shape: Any) -> bool:
 
 
 def _pattern(schema: dict[str, Any]) -> re.Pattern[str] | None:
-    from ._schema import compile_pattern
+    from ._core import compile_pattern
 
     return compile_pattern(schema["pattern"]) if "pattern" in schema else None
 

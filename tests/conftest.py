@@ -144,7 +144,7 @@ def warm_imports() -> None:
     import freezegun  # noqa: F401
 
     from pytest_migrationhub import _report  # noqa: F401
-    from pytest_migrationhub._model import catalog
+    from pytest_migrationhub._core import catalog
 
     catalog()
 
@@ -157,13 +157,13 @@ def inner(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, warm_impor
     is there for ini files and the like. The fake is process-global, so the outer test must
     not use ``mhub_fake`` itself; afterwards no inner session may have left a fake active.
     """
-    from pytest_migrationhub import _hook
+    from pytest_migrationhub import _interception
 
     for name in _AWS_VARIABLES:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_CONFIG_FILE", os.devnull)
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    assert _hook.active() is None, "a Migration Hub fake was active before the inner session"
+    assert _interception.active() is None, "a Migration Hub fake was active before the inner session"
     yield Inner(pytester)
-    assert _hook.active() is None, "an inner session left a Migration Hub fake active"
+    assert _interception.active() is None, "an inner session left a Migration Hub fake active"

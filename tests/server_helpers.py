@@ -21,8 +21,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from pytest_migrationhub._control import CONTROL_PREFIX
-from pytest_migrationhub._server import MigrationHubServer
+from pytest_migrationhub._server import CONTROL_PREFIX, MigrationHubServer
 
 JSON11 = "application/x-amz-json-1.1"
 STREAM, TASK = "SMS", "sms-12de3cf1a"

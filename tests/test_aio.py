@@ -212,7 +212,7 @@ def test_aiobotocore_imported_after_the_fake_started_is_served() -> None:
 def test_stopping_puts_back_every_aiobotocore_original() -> None:
     import importlib
 
-    from pytest_migrationhub._hook_aio import AIO_PATCHES
+    from pytest_migrationhub._interception import AIO_PATCHES
 
     def everything() -> dict[str, Any]:
         found = {}

@@ -11,7 +11,7 @@ import pytest
 from support import ARN, SERVER, STREAM, ids
 
 from pytest_migrationhub import strategies
-from pytest_migrationhub._schema import explainer, shape_schema
+from pytest_migrationhub._core import explainer, shape_schema
 
 # --- responses conform to the model -------------------------------------------------------------
 

@@ -10,13 +10,12 @@ import pytest
 from support import ARN, SERVER, STREAM, TASK, ids, requires
 
 from pytest_migrationhub import MigrationHubFakeError
-from pytest_migrationhub._model import catalog
-from pytest_migrationhub._operations import HANDLERS
+from pytest_migrationhub._core import catalog, served
 
 
 def test_every_modelled_migration_hub_operation_is_served() -> None:
     hub = {op.name for op in catalog().by_name.values() if op.service in ("mgh", "migrationhub-config")}
-    assert hub <= set(HANDLERS)
+    assert hub <= set(served())
 
 
 # --- associations -------------------------------------------------------------------

@@ -10,8 +10,7 @@ import pytest
 from botocore.endpoint import Endpoint
 
 from pytest_migrationhub import MigrationHubFakeError, mock_migrationhub
-from pytest_migrationhub._hook import PATCHES, READS, missing_internals
-from pytest_migrationhub._patching import Patch
+from pytest_migrationhub._interception import PATCHES, READS, Patch, missing_internals
 
 
 def current(patch: Patch) -> Any:
@@ -148,18 +147,18 @@ def test_a_request_taken_over_is_answered_even_if_the_fake_stops_before_it_is_se
 def test_a_start_that_fails_in_the_aiobotocore_step_leaves_nothing_behind(monkeypatch: pytest.MonkeyPatch) -> None:
     import sys
 
-    from pytest_migrationhub import _hook_aio
+    from pytest_migrationhub._interception import aio
 
     def watch_then_fail() -> None:
-        sys.meta_path.insert(0, _hook_aio._AioFinder)
+        sys.meta_path.insert(0, aio._AioFinder)
         raise MigrationHubFakeError("aiobotocore 9.9 has no aiobotocore.endpoint.AioEndpoint._needs_retry")
 
-    monkeypatch.setattr(_hook_aio, "watch", watch_then_fail)
+    monkeypatch.setattr(aio, "watch", watch_then_fail)
     before = everything_patched()
     with pytest.raises(MigrationHubFakeError, match="aiobotocore 9.9 has no"):
         mock_migrationhub().start()
     assert everything_patched() == before
-    assert _hook_aio._AioFinder not in sys.meta_path
+    assert aio._AioFinder not in sys.meta_path
     monkeypatch.undo()
     with mock_migrationhub():
         pass
@@ -168,7 +167,7 @@ def test_a_start_that_fails_in_the_aiobotocore_step_leaves_nothing_behind(monkey
 def test_the_service_table_says_what_botocores_models_say() -> None:
     import botocore.session
 
-    from pytest_migrationhub._wire import ALL_SERVICES, CONFIG, DISCOVERY, MGH, SIGNING_NAME
+    from pytest_migrationhub._core import ALL_SERVICES, CONFIG, DISCOVERY, MGH, SIGNING_NAME
 
     session = botocore.session.get_session()
     for service in ALL_SERVICES:

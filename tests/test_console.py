@@ -17,7 +17,7 @@ from support import STREAM, TASK, notify
 from pytest_migrationhub import MigrationHubFake, MigrationHubServer
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
-PAGE = resources.files("pytest_migrationhub").joinpath("console.html").read_bytes()
+PAGE = resources.files("pytest_migrationhub._server").joinpath("console.html").read_bytes()
 MARKUP_NAME = '<img src=x onerror="window.pwned=1">'
 MARKUP_DETAIL = '<b id="bold">bold</b><img src=x onerror="window.pwned=2"><script>window.pwned=3</script>'
 #: the one URL in the page: the SVG namespace, a name and never fetched

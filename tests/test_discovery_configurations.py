@@ -12,8 +12,7 @@ from botocore.exceptions import ClientError
 from support import error_of
 
 from pytest_migrationhub import MigrationHubFake, MigrationHubFakeError
-from pytest_migrationhub._model import catalog
-from pytest_migrationhub._operations import HANDLERS
+from pytest_migrationhub._core import catalog, served
 
 ADS_TIME = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d")
 #: the operations of Application Discovery Service the fake serves
@@ -50,7 +49,7 @@ def servers(discovery: Any, *filters: dict[str, Any], **options: Any) -> list[st
 def test_the_served_operations_are_modelled_and_the_others_named(mhub_fake: MigrationHubFake, discovery: Any) -> None:
     modelled = {op.name for op in catalog().by_name.values() if op.service == "discovery"}
     assert SERVED <= modelled
-    assert {name for name in modelled if name in HANDLERS} == SERVED
+    assert {name for name in modelled if name in served()} == SERVED
     with pytest.raises(MigrationHubFakeError) as raised:
         discovery.describe_agents()
     assert str(raised.value) == (

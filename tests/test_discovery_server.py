@@ -9,8 +9,7 @@ import textwrap
 
 from server_helpers import api, control
 
-from pytest_migrationhub._fake import MigrationHubFake
-from pytest_migrationhub._server import MigrationHubServer
+from pytest_migrationhub import MigrationHubFake, MigrationHubServer
 
 PREFIX = "AWSPoseidonService_V2015_11_01"
 

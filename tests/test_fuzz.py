@@ -34,7 +34,7 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from pytest_migrationhub import MigrationHubFake, mock_migrationhub, strategies  # noqa: E402
-from pytest_migrationhub._model import catalog  # noqa: E402
+from pytest_migrationhub._core import catalog  # noqa: E402
 
 OPERATIONS = strategies.operations()
 #: a request as the hook hands it over: signed for the home region, no account

@@ -51,8 +51,8 @@ def test_importing_the_plugin_and_package_loads_no_heavy_module() -> None:
         """
     )
     assert out.strip() == (
-        "['pytest_migrationhub', 'pytest_migrationhub._errors', 'pytest_migrationhub._options', "
-        "'pytest_migrationhub._version', 'pytest_migrationhub.plugin']"
+        "['pytest_migrationhub', 'pytest_migrationhub._core', 'pytest_migrationhub._core.errors', "
+        "'pytest_migrationhub._core.options', 'pytest_migrationhub._version', 'pytest_migrationhub.plugin']"
     )
 
 

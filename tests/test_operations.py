@@ -342,20 +342,19 @@ def test_an_operation_the_fake_does_not_serve_fails_loudly(
     mhub_fake: Any, mgh: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A newer botocore may model an operation this fake does not know yet.
-    from pytest_migrationhub._operations import HANDLERS
+    from pytest_migrationhub._core import catalog, served
 
-    monkeypatch.delitem(HANDLERS, "AssociateDiscoveredResource")
+    handlers = served()
+    monkeypatch.delitem(handlers, "AssociateDiscoveredResource")
     with pytest.raises(MigrationHubFakeError) as raised:
         mgh.associate_discovered_resource(
             ProgressUpdateStream=STREAM, MigrationTaskName=TASK, DiscoveredResource={"ConfigurationId": "d-1"}
         )
     # What botocore models of mgh differs between releases (1.34 has no source resources).
-    from pytest_migrationhub._model import catalog
-
-    served = sorted(op.name for op in catalog().by_name.values() if op.service == "mgh" and op.name in HANDLERS)
+    names = sorted(op.name for op in catalog().by_name.values() if op.service == "mgh" and op.name in handlers)
     assert str(raised.value) == (
         "mhub_fake does not implement mgh AssociateDiscoveredResource yet; of mgh it serves "
-        f"{', '.join(served)}. See the table of supported operations in pytest-migrationhub's README."
+        f"{', '.join(names)}. See the table of supported operations in pytest-migrationhub's README."
     )
     assert "AssociateCreatedArtifact, " in str(raised.value) and "AssociateDiscoveredResource," not in str(raised.value)
     assert mhub_fake.calls == []

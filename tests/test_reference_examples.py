@@ -26,7 +26,7 @@ import pytest
 from support import HOME, STREAM, TASK, error_of, ids
 
 from pytest_migrationhub import MigrationHubFake
-from pytest_migrationhub._model import catalog
+from pytest_migrationhub._core import catalog
 
 AMI = "arn:aws:ec2:us-east-1:488216288981:image/ami-6d0ba87b"
 AMI_DESCRIPTION = "Using SMS to migrate server to EC2"

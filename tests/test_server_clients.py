@@ -29,8 +29,7 @@ from server_helpers import (
     notify,
 )
 
-from pytest_migrationhub._fake import MigrationHubFake
-from pytest_migrationhub._server import MigrationHubServer
+from pytest_migrationhub import MigrationHubFake, MigrationHubServer
 
 
 @pytest.fixture

@@ -20,10 +20,8 @@ from server_helpers import (
     still_serving,
 )
 
-from pytest_migrationhub import MigrationHubFakeError
-from pytest_migrationhub._control import CONTROL_PREFIX, ROUTES
-from pytest_migrationhub._fake import MigrationHubFake
-from pytest_migrationhub._server import MigrationHubServer
+from pytest_migrationhub import MigrationHubFake, MigrationHubFakeError, MigrationHubServer
+from pytest_migrationhub._server import CONTROL_PREFIX, ROUTES
 
 
 def test_the_control_api_reads_streams_tasks_updates_and_calls(

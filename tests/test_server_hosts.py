@@ -16,10 +16,8 @@ from server_helpers import (
     still_serving,
 )
 
-from pytest_migrationhub import MigrationHubFakeError
-from pytest_migrationhub._control import CONTROL_PREFIX
-from pytest_migrationhub._fake import MigrationHubFake
-from pytest_migrationhub._server import MigrationHubServer
+from pytest_migrationhub import MigrationHubFake, MigrationHubFakeError, MigrationHubServer
+from pytest_migrationhub._server import CONTROL_PREFIX
 
 
 def host_refusal(
@@ -88,7 +86,7 @@ def test_off_loopback_the_bound_address_is_answered(
     mhub_fake: MigrationHubFake, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Binding a non-loopback address is off limits here: make no address count as loopback.
-    import pytest_migrationhub._hosts as server_module
+    import pytest_migrationhub._server.hosts as server_module
 
     monkeypatch.setattr(server_module, "is_loopback", lambda host: False)
     with MigrationHubServer(mhub_fake) as server:

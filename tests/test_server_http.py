@@ -25,10 +25,8 @@ from server_helpers import (
     still_serving,
 )
 
-from pytest_migrationhub import MigrationHubFakeError
-from pytest_migrationhub._fake import MigrationHubFake
-from pytest_migrationhub._hosts import is_loopback, loopback_warning
-from pytest_migrationhub._server import MAX_BODY, MigrationHubServer
+from pytest_migrationhub import MigrationHubFake, MigrationHubFakeError, MigrationHubServer
+from pytest_migrationhub._server import MAX_BODY, is_loopback, loopback_warning
 
 
 @pytest.mark.parametrize(

@@ -64,7 +64,7 @@ def test_serve_prints_the_endpoint_serves_and_stops_cleanly(sig: int, options: l
 def test_serve_warns_when_not_on_loopback() -> None:
     # Binding a non-loopback address is off limits here: make 127.0.0.1 count as one.
     script = (
-        "import sys, pytest_migrationhub._hosts as server\n"
+        "import sys, pytest_migrationhub._server.hosts as server\n"
         "server.is_loopback = lambda host: False\n"
         "from pytest_migrationhub.__main__ import main\n"
         "sys.exit(main(['serve']))\n"

@@ -14,8 +14,7 @@ import pytest
 
 import pytest_migrationhub
 from pytest_migrationhub import MigrationHubFakeError, mock_migrationhub, strategies
-from pytest_migrationhub._model import catalog
-from pytest_migrationhub._schema import compile_check, compile_pattern, explainer, shape_schema
+from pytest_migrationhub._core import catalog, compile_check, compile_pattern, explainer, shape_schema
 
 pytestmark = pytest.mark.mhub_fake(assert_all_requests_valid=False)
 

@@ -1,8 +1,8 @@
 """How the fake sits inside aiobotocore, when the code under test uses it.
 
 aiobotocore has its own signer, endpoint, sleep and token bucket. While a fake
-is active they are replaced as botocore's are (see ``_hook``), with the same
-decisions, and put back when it stops: only if aiobotocore is installed, and
+is active they are replaced as botocore's are (see :mod:`.sync`), with the same
+decisions (:mod:`.decisions`), and put back when it stops: only if aiobotocore is installed, and
 only once its modules are imported by the code that uses them. This module never
 imports aiobotocore itself.
 """
@@ -13,18 +13,24 @@ import contextvars
 import importlib.util
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ._hook import active, answerer, lock, record_sleep, retrying_fake, take_over_signing, wait_is_virtual
-from ._patching import Patch, apply
-
-if TYPE_CHECKING:
-    from ._fake import MigrationHubFake
+from .decisions import (
+    Answering,
+    active,
+    answerer,
+    lock,
+    record_sleep,
+    retrying_fake,
+    take_over_signing,
+    wait_is_virtual,
+)
+from .patching import Patch, apply
 
 #: the async counterparts of the sync hook's thread-local ``serving`` and
 #: ``retrying``: a coroutine's state follows its task, not its thread
-_serving: contextvars.ContextVar[MigrationHubFake | None] = contextvars.ContextVar("mhub_aio_serving", default=None)
-_retrying: contextvars.ContextVar[MigrationHubFake | None] = contextvars.ContextVar("mhub_aio_retrying", default=None)
+_serving: contextvars.ContextVar[Answering | None] = contextvars.ContextVar("mhub_aio_serving", default=None)
+_retrying: contextvars.ContextVar[Answering | None] = contextvars.ContextVar("mhub_aio_retrying", default=None)
 
 
 class _AioRawBody:

@@ -15,8 +15,9 @@ from typing import Any
 from botocore import xform_name
 from botocore.session import Session
 
-from ._schema import Check, Schema, compile_check, explain, explainer, operation_schema
-from ._wire import BY_NAME, MGH, SERVICES, Service
+from .errors import MigrationHubFakeError
+from .schema import Check, Schema, compile_check, explain, explainer, operation_schema
+from .services import BY_NAME, SERVICES, Service
 
 
 @dataclass
@@ -29,10 +30,10 @@ class Operation:
     check: Check
     #: modelled error code -> HTTP status
     errors: dict[str, int]
+    #: the service's row: its choices where the services differ
+    rules: Service
     #: the largest MaxResults the model allows: the page size when a request names none
     page_size: int = 100
-    #: the service's row: its choices where the services differ
-    rules: Service = MGH
     _explainer: Any = field(default=None, repr=False)
 
     def explain(self, body: Any) -> str:
@@ -119,7 +120,7 @@ def _build() -> Catalog:
     return Catalog(by_target, by_name, service_errors)
 
 
-def schema(operation: str) -> Schema:
+def request_schema(operation: str) -> Schema:
     """Return the JSON Schema the fake validates ``operation``'s request body with.
 
     ``operation`` is an API name (``"NotifyMigrationTaskState"``) or a boto3
@@ -127,8 +128,6 @@ def schema(operation: str) -> Schema:
     Migration Hub home-region service or of Application Discovery Service.
     """
     import copy
-
-    from ._errors import MigrationHubFakeError
 
     op = catalog().lookup(operation)
     if op is None:

@@ -1,7 +1,7 @@
 """Which room answers a request: the AWS API at ``POST /``, the control API, or a clear refusal.
 
 Before either answers, a request must come from a client rather than a web
-page (:mod:`._hosts`), and be meant for Migration Hub: a request signed for
+page (:mod:`.hosts`), and be meant for Migration Hub: a request signed for
 another service (``AWS_ENDPOINT_URL`` pointing every SDK at the server) is
 told which variables to set instead, in a shape its SDK can read.
 """
@@ -16,21 +16,21 @@ from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
 from xml.sax.saxutils import escape as xml_escape
 
-from ._console import CONSOLE_PATHS, console_page
-from ._control import CONTROL_PREFIX, ControlAPI
-from ._errors import MigrationHubFakeError
-from ._hosts import HostCheck
-from ._http import HTTPHandler, Limits, Listener
-from ._wire import (
+from .._core import (
     ENDPOINT_VARIABLES,
     JSON_CONTENT_TYPE,
     MGH,
     SERVICES,
     SIGNING_NAME,
     TARGET_PREFIXES,
+    MigrationHubFakeError,
     Response,
     request_id,
 )
+from .console import CONSOLE_PATHS, console_page
+from .control import CONTROL_PREFIX, ControlAPI
+from .hosts import HostCheck
+from .http11 import HTTPHandler, Limits, Listener
 
 #: answers one API request: (target, body, headers) -> (status, headers, body)
 Answer = Callable[[str, bytes, Any], Response]

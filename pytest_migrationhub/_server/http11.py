@@ -19,8 +19,8 @@ import sys
 from collections.abc import Mapping
 from typing import Any, Protocol
 
-from ._version import __version__
-from ._wire import error_body, json_headers
+from .._core import error_body, json_headers
+from .._version import __version__
 
 #: an oversized body up to this size is read and dropped so the connection stays usable
 DRAIN_LIMIT = 16 << 20

@@ -7,21 +7,27 @@ from the same records, so what is seeded here is what both services know.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from ._checks import check_seed, check_server_attributes
-from ._discovery import Application, DiscoveredServer
-from ._errors import MigrationHubFakeError
-from ._store import Store
+from .._core import MigrationHubFakeError, check_seed
+from .records import SERVER_TYPES, Application, DiscoveredServer, Inventory
+
+if TYPE_CHECKING:
+    from .._core import Store
 
 T = TypeVar("T")
+#: the longest value ADS's String shape (the values of its answers' maps) holds
+MAX_ATTRIBUTE = 10000
 
 
 class DiscoveryMethods:
     """Seeding and inspection of what Application Discovery Service knows, per account."""
 
-    def __init__(self, store: Store) -> None:
-        self._discovery_store = store
+    #: the fake's state, set by the fake that inherits these methods
+    _store: Store
+
+    def _inventory(self, account: str | None) -> Inventory:
+        return self._store.account(account).part(Inventory)
 
     def add_discovered_resource(
         self,
@@ -45,8 +51,8 @@ class DiscoveryMethods:
         check_seed("add_discovered_resource", "AssociateDiscoveredResource", path, configuration_id)
         attributes = {"host_name": host_name, "os_name": os_name, "os_version": os_version, "ip_address": ip_address}
         check_server_attributes(attributes, server_type)
-        with self._discovery_store.lock:
-            discovered = self._discovery_store.account(account).discovered
+        with self._store.lock:
+            discovered = self._inventory(account).discovered
             server = discovered.get(configuration_id)
             if server is None:
                 server = discovered[configuration_id] = DiscoveredServer(configuration_id)
@@ -75,8 +81,8 @@ class DiscoveryMethods:
         for member, value in (("name", name), ("description", description)):
             if value is not None:
                 check_seed("add_application", "CreateApplication", (member,), value)
-        with self._discovery_store.lock:
-            applications = self._discovery_store.account(account).applications
+        with self._store.lock:
+            applications = self._inventory(account).applications
             application = applications.setdefault(application_id, Application(application_id))
             application.update(name, description, None)
             if status is not None:
@@ -85,25 +91,25 @@ class DiscoveryMethods:
 
     def application(self, application_id: str, *, account: str | None = None) -> Application:
         """An application known to Application Discovery Service, with its reported state."""
-        with self._discovery_store.lock:
-            applications = self._discovery_store.account(account).applications
+        with self._store.lock:
+            applications = self._inventory(account).applications
             return _known(applications, application_id, "application", "add_application")
 
     def discovered_resource(self, configuration_id: str, *, account: str | None = None) -> DiscoveredServer:
         """A server Application Discovery Service knows: its attributes and tags."""
-        with self._discovery_store.lock:
-            servers = self._discovery_store.account(account).discovered
+        with self._store.lock:
+            servers = self._inventory(account).discovered
             return _known(servers, configuration_id, "discovered resource", "add_discovered_resource")
 
     def discovered_resources(self, *, account: str | None = None) -> list[DiscoveredServer]:
         """Every server Application Discovery Service knows of an account, in the order they were added."""
-        with self._discovery_store.lock:
-            return list(self._discovery_store.account(account).discovered.values())
+        with self._store.lock:
+            return list(self._inventory(account).discovered.values())
 
     def applications(self, *, account: str | None = None) -> list[Application]:
         """Every application of an account, in the order they were added."""
-        with self._discovery_store.lock:
-            return list(self._discovery_store.account(account).applications.values())
+        with self._store.lock:
+            return list(self._inventory(account).applications.values())
 
 
 def _known(records: Mapping[str, T], key: str, kind: str, adder: str) -> T:
@@ -115,3 +121,17 @@ def _known(records: Mapping[str, T], key: str, kind: str, adder: str) -> T:
             f"No {kind} {key!r}. Known {kind}s: {known}. Add it with mhub_fake.{adder}({key!r}) first."
         )
     return found
+
+
+def check_server_attributes(attributes: dict[str, Any], server_type: str) -> None:
+    """Refuse server attributes ADS could not answer with: strings of at most 10000 characters, a known type."""
+    __tracebackhide__ = True
+    for name, value in attributes.items():
+        if value is not None and (not isinstance(value, str) or len(value) > MAX_ATTRIBUTE):
+            raise MigrationHubFakeError(
+                f"add_discovered_resource: {name} must be a string of at most {MAX_ATTRIBUTE} characters; got {value!r}."
+            )
+    if server_type not in SERVER_TYPES:
+        raise MigrationHubFakeError(
+            f"add_discovered_resource: server_type must be one of {', '.join(SERVER_TYPES)}; got {server_type!r}."
+        )

@@ -1,11 +1,11 @@
-"""What each operation does once a request has passed the checks every
-operation shares (faults, validation, home region, authorisation, DryRun).
+"""Migration Hub's operations: progress update streams, migration tasks and their updates,
+what is associated with a task, and the state of applications.
 
-A handler takes a :class:`Context`, the request and what it may use, and
-returns the response body; NotifyMigrationTaskState returns the
-:class:`Update` it made instead (its body is ``{}``). A refusal raises
-:class:`ServiceError` with a modelled error code. Records change only through
-their own methods (``_state``).
+Each handler takes a :class:`Context` and returns the response body
+(NotifyMigrationTaskState returns the :class:`Update` it made: its call record
+keeps it). A refusal raises :class:`ServiceError` with a modelled error code.
+Records change only through their own methods (``.records``). Applications
+are Application Discovery Service's records: Migration Hub reports their state.
 """
 
 from __future__ import annotations
@@ -14,80 +14,35 @@ import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
-from ._discovery import Application
-from ._errors import ServiceError
-from ._paging import Tokens
-from ._state import (
+from .._core import Answer, Context, Handler, ServiceError, epoch, from_epoch, registrar
+from .._discovery import Application, Inventory
+from .records import (
     ARTIFACT,
     DISCOVERED,
     SOURCE,
-    Account,
     MigrationTask,
     Stream,
+    Streams,
     Update,
     add_association,
     drop_association,
-    epoch,
-    from_epoch,
     record_update,
     replace_resource_attributes,
 )
 
-
-class Services:
-    """What the pipeline lends every handler: pagination, text interning, the deletion window."""
-
-    __slots__ = ("tokens", "_texts", "stream_deletion_seconds")
-
-    def __init__(self, stream_deletion_seconds: float) -> None:
-        self.stream_deletion_seconds = stream_deletion_seconds
-        self.clear()
-
-    def clear(self) -> None:
-        self.tokens = Tokens()
-        #: status details, each text kept once however many updates repeat it
-        self._texts: dict[str, str] = {}
-
-    def intern(self, text: str) -> str:
-        return self._texts.setdefault(text, text)
-
-
-class Context:
-    """One request as a handler sees it: its account, operation and body."""
-
-    __slots__ = ("account", "operation", "body", "page_size", "services")
-
-    def __init__(
-        self, account: Account, operation: str, body: dict[str, Any], page_size: int, services: Services
-    ) -> None:
-        self.account = account
-        self.operation = operation
-        self.body = body
-        #: the largest MaxResults the model allows: the page size when none is asked
-        self.page_size = page_size
-        self.services = services
-
-
-Answer = dict[str, Any] | Update
-Handler = Callable[[Context], Answer]
+#: the option that sets how long an asynchronous DeleteProgressUpdateStream takes
+STREAM_DELETION = "stream_deletion_seconds"
+#: operation name -> handler, for Migration Hub's operations
 HANDLERS: dict[str, Handler] = {}
-
-
-def handles(operation: str) -> Callable[[Handler], Handler]:
-    def register(fn: Handler) -> Handler:
-        HANDLERS[operation] = fn
-        return fn
-
-    return register
+handles = registrar(HANDLERS)
 
 
 # --- shared lookups ---------------------------------------------------------
 
 
 def _stream(ctx: Context, name: str, *, writing: bool = False) -> Stream:
-    stream = ctx.account.stream(name)
+    stream = ctx.account.part(Streams).get(name)
     if stream is None:
         raise ServiceError(
             "ResourceNotFoundException",
@@ -116,27 +71,17 @@ def _task(ctx: Context, *, writing: bool = False) -> MigrationTask:
     return task
 
 
-def _page(ctx: Context, key: str, scope: str, items: list[Any]) -> dict[str, Any]:
-    page, token = ctx.services.tokens.paginate(
-        ctx.operation, f"{ctx.account.account_id}:{scope}", ctx.body, ctx.page_size, items
-    )
-    out: dict[str, Any] = {key: page}
-    if token:
-        out["NextToken"] = token
-    return out
-
-
 # --- streams and tasks ------------------------------------------------------------
 
 
 @handles("CreateProgressUpdateStream")
 def create_progress_update_stream(ctx: Context) -> Answer:
     name = ctx.body["ProgressUpdateStreamName"]
-    existing = ctx.account.stream(name)
+    existing = ctx.account.part(Streams).get(name)
     if existing is not None and existing.deleted_at is not None:
         _stream(ctx, name, writing=True)
     # Idempotent: tools create their stream on every run.
-    ctx.account.add_stream(name)
+    ctx.account.part(Streams).add(name)
     return {}
 
 
@@ -145,14 +90,14 @@ def delete_progress_update_stream(ctx: Context) -> Answer:
     stream = _stream(ctx, ctx.body["ProgressUpdateStreamName"], writing=True)
     # Deletion runs in the background: the stream stays listed, refusing
     # writes, until the window has passed on the fake's clock.
-    ctx.account.delete_stream(stream, ctx.services.stream_deletion_seconds)
+    ctx.account.part(Streams).delete(stream, ctx.services.seconds[STREAM_DELETION])
     return {}
 
 
 @handles("ListProgressUpdateStreams")
 def list_progress_update_streams(ctx: Context) -> Answer:
-    names = [{"ProgressUpdateStreamName": s.name} for s in ctx.account.live_streams()]
-    return _page(ctx, "ProgressUpdateStreamSummaryList", "", names)
+    names = [{"ProgressUpdateStreamName": s.name} for s in ctx.account.part(Streams).live()]
+    return ctx.page("ProgressUpdateStreamSummaryList", "", names)
 
 
 @handles("ImportMigrationTask")
@@ -196,7 +141,7 @@ def list_migration_task_updates(ctx: Context) -> Answer:
         }
         for update in task.updates
     ]
-    return _page(ctx, "MigrationTaskUpdateList", f"{task.stream}/{task.name}", updates)
+    return ctx.page("MigrationTaskUpdateList", f"{task.stream}/{task.name}", updates)
 
 
 @handles("ListMigrationTasks")
@@ -204,11 +149,11 @@ def list_migration_tasks(ctx: Context) -> Answer:
     resource = ctx.body.get("ResourceName")
     summaries = [
         task.summary_json()
-        for stream in ctx.account.live_streams()
+        for stream in ctx.account.part(Streams).live()
         for task in stream.tasks.values()
         if resource is None or task.is_associated_with(resource)
     ]
-    return _page(ctx, "MigrationTaskSummaryList", f"resource={resource}", summaries)
+    return ctx.page("MigrationTaskSummaryList", f"resource={resource}", summaries)
 
 
 def _is_ipv4(value: str) -> bool:
@@ -278,12 +223,12 @@ def _disassociate(ctx: Context, kind: str, member: str, what: str) -> Answer:
 
 def _listing(ctx: Context, kind: str, key: str) -> Answer:
     task = _task(ctx)
-    return _page(ctx, key, f"{task.stream}/{task.name}", task.associated(kind))
+    return ctx.page(key, f"{task.stream}/{task.name}", task.associated(kind))
 
 
 def _known_discovered_resource(ctx: Context) -> None:
     configuration_id = ctx.body["DiscoveredResource"]["ConfigurationId"]
-    if configuration_id not in ctx.account.discovered:
+    if configuration_id not in ctx.account.part(Inventory).discovered:
         raise ServiceError(
             "ResourceNotFoundException",
             f"{ctx.operation}: Application Discovery Service has no configuration item "
@@ -348,7 +293,7 @@ for _association in ASSOCIATIONS:
 
 
 def _application(ctx: Context, application_id: str) -> Application:
-    application = ctx.account.applications.get(application_id)
+    application = ctx.account.part(Inventory).applications.get(application_id)
     if application is None:
         raise ServiceError(
             "ResourceNotFoundException",
@@ -377,78 +322,8 @@ def list_application_states(ctx: Context) -> Answer:
     wanted = ctx.body.get("ApplicationIds")
     states = [
         {"ApplicationId": app.application_id, **app.state_json()}
-        for app in ctx.account.applications.values()
+        for app in ctx.account.part(Inventory).applications.values()
         if app.status is not None and (wanted is None or app.application_id in wanted)
     ]
     scope = "ids=" + ",".join(sorted(wanted)) if wanted else "all"
-    return _page(ctx, "ApplicationStateList", scope, states)
-
-
-# --- migrationhub-config ----------------------------------------------------------
-
-
-def control_json(control: dict[str, Any]) -> dict[str, Any]:
-    out = dict(control)
-    out["RequestedTime"] = epoch(control["RequestedTime"])
-    return out
-
-
-@handles("GetHomeRegion")
-def get_home_region(ctx: Context) -> Answer:
-    # With no home region set the real service answers with an empty body.
-    home = ctx.account.home_region
-    return {"HomeRegion": home} if home else {}
-
-
-@handles("CreateHomeRegionControl")
-def create_home_region_control(ctx: Context) -> Answer:
-    body = ctx.body
-    control = ctx.account.home_control
-    if control is not None:
-        if control["HomeRegion"] != body["HomeRegion"]:
-            raise ServiceError(
-                "InvalidInputException",
-                f"CreateHomeRegionControl: the home region is already {control['HomeRegion']}; "
-                f"delete its control {control['ControlId']} with DeleteHomeRegionControl "
-                f"before choosing {body['HomeRegion']}",
-            )
-    else:
-        control = ctx.account.set_home_region(body["HomeRegion"], body["Target"])
-    return {"HomeRegionControl": control_json(control)}
-
-
-@handles("DescribeHomeRegionControls")
-def describe_home_region_controls(ctx: Context) -> Answer:
-    body = ctx.body
-    controls = [ctx.account.home_control] if ctx.account.home_control else []
-    matching = [
-        control_json(c)
-        for c in controls
-        if body.get("ControlId", c["ControlId"]) == c["ControlId"]
-        and body.get("HomeRegion", c["HomeRegion"]) == c["HomeRegion"]
-        and _target_matches(body.get("Target"), c["Target"])
-    ]
-    return _page(ctx, "HomeRegionControls", "", matching)
-
-
-def _target_matches(wanted: dict[str, Any] | None, target: dict[str, Any]) -> bool:
-    if wanted is None:
-        return True
-    return all(target.get(key) == value for key, value in wanted.items())
-
-
-@handles("DeleteHomeRegionControl")
-def delete_home_region_control(ctx: Context) -> Answer:
-    control = ctx.account.home_control
-    if control is None or control["ControlId"] != ctx.body["ControlId"]:
-        raise ServiceError(
-            "InvalidInputException",
-            f"DeleteHomeRegionControl: no home region control has the ID {ctx.body['ControlId']!r}",
-        )
-    # Tracking data stays; only the home region is unset.
-    ctx.account.unset_home_region()
-    return {}
-
-
-# Application Discovery Service's handlers register themselves in HANDLERS.
-from . import _discovery_operations  # noqa: E402, F401
+    return ctx.page("ApplicationStateList", scope, states)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from ._state import epoch, now
+from .._core import epoch, now
 
 SERVER = "SERVER"
 APPLICATION = "APPLICATION"
@@ -182,3 +182,18 @@ class Application(Tagged):
             "application.serverCount": str(len(self._items)),
             "application.timeOfCreation": ads_time(self.time_of_creation),
         }
+
+
+class Inventory:
+    """What Application Discovery Service knows of one account: its servers and applications.
+
+    Migration Hub reads the same records.
+    """
+
+    __slots__ = ("discovered", "applications")
+
+    def __init__(self) -> None:
+        #: the servers, by ConfigurationId, in discovery order
+        self.discovered: dict[str, DiscoveredServer] = {}
+        #: the applications, by ConfigurationId, in creation order
+        self.applications: dict[str, Application] = {}

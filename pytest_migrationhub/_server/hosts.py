@@ -11,7 +11,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable
 
-from ._errors import MigrationHubFakeError
+from .._core import MigrationHubFakeError
 
 #: what a Host refusal lists as always answered
 LOOPBACK_NAMES = "localhost, 127.0.0.1 (any 127.x.y.z) and [::1]"

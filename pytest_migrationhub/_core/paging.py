@@ -9,7 +9,7 @@ import json
 import secrets
 from typing import Any
 
-from ._errors import ServiceError
+from .errors import ServiceError
 
 
 class Tokens:

@@ -21,8 +21,8 @@ from typing import Any
 import botocore
 from botocore.model import OperationModel, Shape
 
-from ._errors import MigrationHubFakeError
-from ._wire import TIMESTAMP_MAX, TIMESTAMP_MIN
+from .errors import MigrationHubFakeError
+from .wire import TIMESTAMP_MAX, TIMESTAMP_MIN
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 import threading
 
-from ._errors import MigrationHubFakeError
-from ._state import Account, Call, Fault
+from .errors import MigrationHubFakeError
+from .records import Account, Call, Fault
 
 #: the account of a request whose credentials name no other
 DEFAULT_ACCOUNT = "123456789012"

@@ -5,9 +5,11 @@ operation shares, in the order the service makes them: an injected fault (the
 service failing at its front door), validation against the model, the home
 region, IAM (``deny()``), DryRun. Then the operation's handler, then the
 answer: a body, or an AWS error response. Every request is recorded as a
-:class:`Call` whose labels are shared between calls alike, and an accepted
-NotifyMigrationTaskState keeps only the update it made: a test may send
-hundreds of thousands of them.
+:class:`Call` whose labels are shared between calls alike, and a request whose
+answer holds all it said (an accepted NotifyMigrationTaskState's update) keeps
+only that answer: a test may send hundreds of thousands of them.
+
+The handlers are the wings', found through the service table (``served()``).
 """
 
 from __future__ import annotations
@@ -18,12 +20,13 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
-from ._errors import MigrationHubFakeError, ServiceError
-from ._model import Operation, catalog
-from ._operations import HANDLERS, Context, Services
-from ._state import Account, Call, Update
-from ._store import Store
-from ._wire import Response, error_response, json_headers
+from .errors import MigrationHubFakeError, ServiceError
+from .handlers import Context, Services
+from .model import Operation, catalog
+from .records import Account, Call
+from .services import served
+from .store import Store
+from .wire import Response, error_response, json_headers
 
 #: the region assumed for a request whose credential scope names none
 DEFAULT_REGION = "us-east-1"
@@ -31,8 +34,6 @@ DEFAULT_REGION = "us-east-1"
 DRY_RUN_SUCCESS = "Dry Run was a success!"
 #: how HomeRegionNotSetException says to set a home region, for a client in the test's process
 IN_PROCESS_HOME_REGION_HINT = "in a test: mhub_fake.home_region = 'us-west-2'"
-#: the members of a NotifyMigrationTaskState body its update can give back
-_NOTIFY_MEMBERS = 5
 _EMPTY = b"{}"
 _SCOPE_RE = re.compile(r"Credential=([^/,]*)/[^/,]*/([^/,]+)/")
 
@@ -40,10 +41,11 @@ _SCOPE_RE = re.compile(r"Credential=([^/,]*)/[^/,]*/([^/,]+)/")
 class Pipeline:
     """Answers requests with the state in a :class:`Store`."""
 
-    def __init__(self, store: Store, stream_deletion_seconds: float) -> None:
+    def __init__(self, store: Store, seconds: dict[str, float]) -> None:
         self.store = store
-        self.services = Services(stream_deletion_seconds)
+        self.services = Services(seconds)
         self._catalog = catalog()
+        self._handlers = served()
         self.clear()
 
     def clear(self) -> None:
@@ -69,7 +71,7 @@ class Pipeline:
         op = self._catalog.by_target.get(target)
         if op is None:
             return error_response(400, "UnknownOperationException", f"{target} is not a Migration Hub operation")
-        handler = HANDLERS.get(op.name)
+        handler = self._handlers.get(op.name)
         if handler is None:
             raise MigrationHubFakeError(unserved(op))
         access_key_id, region = scope_of(headers)
@@ -90,9 +92,9 @@ class Pipeline:
                 store.calls.append(Call(about, raw, error.code, error.message, error.injected))
                 status = self._catalog.service_errors[op.service].get(error.code, 400)
                 return error_response(status, error.code, error.message, **error.extra)
-            if isinstance(answer, Update):
-                # An update holds all its request said, unless the body had more (DryRun=false).
-                store.calls.append(Call(about, answer if len(params) == _NOTIFY_MEMBERS else raw))
+            if not isinstance(answer, dict):
+                # It holds all its request said, unless the body had more (DryRun=false).
+                store.calls.append(Call(about, answer if len(params) == answer.REQUEST_MEMBERS else raw))
                 return 200, json_headers(), _EMPTY
             store.calls.append(Call(about, raw))
         return 200, json_headers(), json.dumps(answer).encode()
@@ -146,10 +148,11 @@ def _check_home_region(operation: str, reads: tuple[str, ...], home: str | None,
 
 def unserved(op: Operation) -> str:
     """What to say of an operation botocore models but the fake does not serve."""
-    served = sorted(o.name for o in catalog().by_name.values() if o.service == op.service and o.name in HANDLERS)
+    handlers = served()
+    names = sorted(o.name for o in catalog().by_name.values() if o.service == op.service and o.name in handlers)
     return (
         f"mhub_fake does not implement {op.service} {op.name} yet; of {op.service} it serves "
-        f"{', '.join(served) or 'nothing'}. See the table of supported operations in pytest-migrationhub's README."
+        f"{', '.join(names) or 'nothing'}. See the table of supported operations in pytest-migrationhub's README."
     )
 
 
@@ -171,4 +174,4 @@ def scope_of(headers: Mapping[str, str]) -> tuple[str | None, str]:
     return None, DEFAULT_REGION
 
 
-__all__ = ["DEFAULT_REGION", "DRY_RUN_SUCCESS", "Pipeline", "scope_of"]
+__all__ = ["DEFAULT_REGION", "DRY_RUN_SUCCESS", "Pipeline", "scope_of", "unserved"]

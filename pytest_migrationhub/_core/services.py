@@ -1,15 +1,25 @@
-"""Facts of the AWS JSON 1.1 protocol as the fake's services speak it, and the answers built from them.
+"""The services the fake serves, one row each: every name the SDKs and the wire give a service,
+the choices it makes where the services differ, and the wing (subpackage) that serves it.
 
-Shared by the in-process pipeline, the botocore hook and the server. Imports
-nothing heavy.
+The core finds the services through this table alone: it imports a wing by the
+name its row gives, never by an import statement, so no part of the core
+depends on a service. Adding a service family is a new wing plus a row here.
+Imports nothing heavy.
 """
 
 from __future__ import annotations
 
-import json
-import uuid
+import importlib
+import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .handlers import Handler
+
+#: the package the wings are subpackages of
+_PACKAGE = __name__.split(".", 1)[0]
 
 
 @dataclass(frozen=True)
@@ -23,6 +33,8 @@ class Service:
     target_prefix: str
     #: its model's ``serviceId``
     service_id: str
+    #: the subpackage of pytest_migrationhub that serves it: its ``HANDLERS`` answer the operations
+    wing: str
     #: the prefix of its IAM actions (``mgh:NotifyMigrationTaskState``)
     iam_prefix: str = "mgh"
     #: the error a request the model refuses gets
@@ -45,8 +57,14 @@ class Service:
         return "AWS_ENDPOINT_URL_" + self.service_id.replace(" ", "_").replace("-", "_").upper()
 
 
-MGH = Service("mgh", "AWSMigrationHub", "Migration Hub")
-CONFIG = Service("migrationhub-config", "AWSMigrationHubMultiAccountService", "MigrationHub Config", home_bound=False)
+MGH = Service("mgh", "AWSMigrationHub", "Migration Hub", "_migrationhub")
+CONFIG = Service(
+    "migrationhub-config",
+    "AWSMigrationHubMultiAccountService",
+    "MigrationHub Config",
+    "_migrationhub",
+    home_bound=False,
+)
 #: Application Discovery Service: its model has no InvalidInputException and no
 #: AccessDeniedException, and its docs list Get and Delete among the reads a
 #: request outside the home region may make
@@ -54,6 +72,7 @@ DISCOVERY = Service(
     "discovery",
     "AWSPoseidonService_V2015_11_01",
     "Application Discovery Service",
+    "_discovery",
     iam_prefix="discovery",
     invalid_input="InvalidParameterValueException",
     access_denied="AuthorizationErrorException",
@@ -75,29 +94,23 @@ SERVICE_IDS = frozenset(service.service_id for service in ALL_SERVICES)
 BEFORE_SEND_EVENTS: tuple[str, ...] = tuple(f"before-send.{service.event_name}" for service in ALL_SERVICES)
 #: service -> the variable its endpoint is read from
 ENDPOINT_VARIABLES: dict[str, str] = {service.name: service.endpoint_variable for service in ALL_SERVICES}
-JSON_CONTENT_TYPE = "application/x-amz-json-1.1"
-#: 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z in epoch seconds: what a timestamp can name
-TIMESTAMP_MIN = -62135596800
-TIMESTAMP_MAX = 253402300799.999
 
-#: ``(status, headers, body)``, as the fake answers a request
-Response = tuple[int, dict[str, str], bytes]
+_lock = threading.Lock()
+_served: dict[str, Handler] | None = None
 
 
-def request_id() -> str:
-    return str(uuid.uuid4())
+def served() -> Mapping[str, Handler]:
+    """Operation name -> the handler that answers it, for every operation a wing serves.
 
-
-def json_headers() -> dict[str, str]:
-    return {"x-amzn-RequestId": request_id(), "Content-Type": JSON_CONTENT_TYPE}
-
-
-def error_body(code: str, message: str, **extra: Any) -> bytes:
-    """An AWS JSON error body: ``{"__type": code, "Message": message, ...}``."""
-    body: dict[str, Any] = {"__type": code, "Message": message}
-    body.update(extra)
-    return json.dumps(body).encode()
-
-
-def error_response(status: int, code: str, message: str, **extra: Any) -> Response:
-    return status, json_headers(), error_body(code, message, **extra)
+    Each wing named by a row is imported once per process, on first use, and
+    gives its handlers as ``HANDLERS``; an operation no wing answers is unserved.
+    """
+    global _served
+    if _served is None:
+        with _lock:
+            if _served is None:
+                table: dict[str, Handler] = {}
+                for wing in dict.fromkeys(service.wing for service in ALL_SERVICES):
+                    table.update(importlib.import_module(f"{_PACKAGE}.{wing}").HANDLERS)
+                _served = table
+    return _served

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ._errors import MigrationHubFakeError
+from .._core import MigrationHubFakeError
 
 
 @dataclass(frozen=True)

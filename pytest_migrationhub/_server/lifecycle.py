@@ -8,7 +8,7 @@ Python. Standard library only. The server is four rooms:
 
 * this module: :class:`MigrationHubServer`, its lifecycle (bind, accept, one
   daemon thread per connection, stop) and the environment of its clients;
-* :mod:`._routing`: which room answers a request. ``POST /`` with
+* :mod:`.routing`: which room answers a request. ``POST /`` with
   ``X-Amz-Target: AWSMigrationHub.<Operation>`` (or
   ``AWSMigrationHubMultiAccountService.<Operation>``) and ``Content-Type:
   application/x-amz-json-1.1`` is answered by the fake, headers unchanged: the
@@ -16,12 +16,12 @@ Python. Standard library only. The server is four rooms:
   credential scope (signatures are not checked). Anything else gets an
   AWS-shaped JSON error (``{"__type", "Message"}``) and never takes the
   server down;
-* :mod:`._control`: the control API under ``/mhub-api/``, whose writes take
+* :mod:`.control`: the control API under ``/mhub-api/``, whose writes take
   ``Content-Type: application/json`` only;
-* :mod:`._hosts`: what only a web page sends is refused: a ``Host`` other
+* :mod:`.hosts`: what only a web page sends is refused: a ``Host`` other
   than a loopback name, the bound address or an allowed host (DNS rebinding),
   and a write with a foreign ``Origin``;
-* :mod:`._http`: HTTP/1.1 itself: keep-alive, framing, limits, 408s.
+* :mod:`.http11`: HTTP/1.1 itself: keep-alive, framing, limits, 408s.
 
 Every connection is served by its own daemon thread, kept alive between
 requests (HTTP/1.1), and closed after ``timeout`` seconds without a byte from
@@ -43,15 +43,13 @@ import traceback
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from ._control import CONTROL_PREFIX, ControlAPI
-from ._errors import MigrationHubFakeError
-from ._hosts import HostCheck, allowed_host_names, loopback_warning
-from ._options import DEFAULT_HOME_REGION
-from ._routing import Answer, RequestHandler, RoutingListener
-from ._wire import ENDPOINT_VARIABLES
+from .._core import DEFAULT_HOME_REGION, ENDPOINT_VARIABLES, MigrationHubFakeError
+from .control import ControlAPI
+from .hosts import HostCheck, allowed_host_names
+from .routing import Answer, RequestHandler, RoutingListener
 
 if TYPE_CHECKING:
-    from ._fake import MigrationHubFake
+    from .._fake import MigrationHubFake
 
 #: the largest request body the server reads, in bytes (1 MiB); larger ones get 413
 MAX_BODY = 1 << 20
@@ -305,14 +303,3 @@ class MigrationHubServer:
             with self._lock:
                 self._connections.pop(sock, None)
             httpd.shutdown_request(sock)
-
-
-__all__ = [
-    "CONTROL_PREFIX",
-    "DEFAULT_TIMEOUT",
-    "ENDPOINT_VARIABLES",
-    "HOME_REGION_HINT",
-    "MAX_BODY",
-    "MigrationHubServer",
-    "loopback_warning",
-]

@@ -1,35 +1,18 @@
-"""The records the fake keeps: accounts, streams, migration tasks, their updates, calls, faults.
+"""What Migration Hub keeps for an account: progress update streams, migration tasks, their updates.
 
-Each record changes only through its own methods; the pipeline's handlers and
-the fake call them and never reach inside.
+Each record changes only through its own methods and the functions below; the
+handlers and the fake call them and never reach inside. A test holding a
+record reads it and cannot change it behind the service's back.
 """
 
 from __future__ import annotations
 
-import json
-import secrets
-import string
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import datetime, timedelta
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import Any, ClassVar
 
-if TYPE_CHECKING:
-    from ._discovery import Application, DiscoveredServer
-
-
-def now() -> datetime:
-    """The fake's clock: read when asked, so freezegun and time-machine move it."""
-    return datetime.now(timezone.utc)
-
-
-def from_epoch(value: float) -> datetime:
-    return datetime.fromtimestamp(value, timezone.utc)
-
-
-def epoch(moment: datetime) -> float:
-    return float(moment.timestamp())
+from .._core import epoch, from_epoch, now
 
 
 class Update:
@@ -40,6 +23,9 @@ class Update:
     """
 
     __slots__ = ("status", "status_detail", "progress_percent", "_epoch", "next_update_seconds", "_stream", "_task")
+
+    #: the members of a NotifyMigrationTaskState body an update gives back (its call record keeps the update)
+    REQUEST_MEMBERS: ClassVar[int] = 5
 
     def __init__(
         self,
@@ -309,57 +295,38 @@ def stale_tasks(streams: Iterable[Stream], moment: datetime) -> list[tuple[str, 
     ]
 
 
-_CONTROL_ID_CHARS = string.ascii_lowercase + string.digits
+class Streams:
+    """An account's progress update streams, by name in creation order: what Migration Hub keeps for it.
 
+    A stream whose asynchronous deletion has finished is gone from every lookup;
+    :meth:`purge` drops it for good.
+    """
 
-def new_control_id() -> str:
-    return "hrc-" + "".join(secrets.choice(_CONTROL_ID_CHARS) for _ in range(12))
+    __slots__ = ("_by_name",)
 
+    def __init__(self) -> None:
+        self._by_name: dict[str, Stream] = {}
 
-@dataclass
-class Account:
-    """Everything the fake keeps for one AWS account."""
+    def __iter__(self) -> Iterator[Stream]:
+        """Every stream held, those whose deletion has finished but are not purged yet included."""
+        return iter(list(self._by_name.values()))
 
-    account_id: str
-    home_control: dict[str, Any] | None = None
-    streams: dict[str, Stream] = field(default_factory=dict)
-    #: the servers Application Discovery Service knows, by ConfigurationId, in discovery order
-    discovered: dict[str, DiscoveredServer] = field(default_factory=dict)
-    #: the applications Application Discovery Service knows, by ConfigurationId, in creation order
-    applications: dict[str, Application] = field(default_factory=dict)
+    def __len__(self) -> int:
+        return len(self._by_name)
 
-    @property
-    def home_region(self) -> str | None:
-        return self.home_control["HomeRegion"] if self.home_control else None
-
-    def set_home_region(self, region: str, target: dict[str, Any] | None = None) -> dict[str, Any]:
-        """Set or move the home region, keeping the account's data; the new control."""
-        control = {
-            "ControlId": new_control_id(),
-            "HomeRegion": region,
-            "Target": dict(target or {"Type": "ACCOUNT", "Id": self.account_id}),
-            "RequestedTime": now(),
-        }
-        self.home_control = control
-        return control
-
-    def unset_home_region(self) -> None:
-        """Leave the account without a home region; its data stays."""
-        self.home_control = None
-
-    def stream(self, name: str) -> Stream | None:
+    def get(self, name: str) -> Stream | None:
         """The stream ``name`` (one being deleted included), unless its deletion has finished."""
-        stream = self.streams.get(name)
+        stream = self._by_name.get(name)
         if stream is not None and stream.deleted_at is not None and stream.gone_at(now()):
             return None
         return stream
 
-    def live_streams(self) -> list[Stream]:
+    def live(self) -> list[Stream]:
         """The streams in creation order, without those whose deletion has finished.
 
         A lookup: finished deletions are left for :meth:`purge` to drop.
         """
-        streams = self.streams.values()
+        streams = self._by_name.values()
         if not any(s.deleted_at is not None for s in streams):
             return list(streams)
         moment = now()
@@ -368,125 +335,18 @@ class Account:
     def purge(self) -> None:
         """Drop the streams whose deletion has finished."""
         moment = now()
-        for name in [n for n, s in self.streams.items() if s.gone_at(moment)]:
-            del self.streams[name]
+        for name in [n for n, s in self._by_name.items() if s.gone_at(moment)]:
+            del self._by_name[name]
 
-    def add_stream(self, name: str) -> Stream:
+    def add(self, name: str) -> Stream:
         """The stream ``name``, created if it does not exist (or its deletion has finished)."""
         self.purge()
-        stream = self.streams.get(name)
+        stream = self._by_name.get(name)
         if stream is None:
-            stream = self.streams[name] = Stream(name)
+            stream = self._by_name[name] = Stream(name)
         return stream
 
-    def delete_stream(self, stream: Stream, seconds: float) -> None:
+    def delete(self, stream: Stream, seconds: float) -> None:
         """Start deleting ``stream``: it stays listed, refusing writes, for ``seconds``."""
         stream.delete_after(seconds)
         self.purge()
-
-
-class Call:
-    """One request the fake answered.
-
-    The body is kept as it arrived and decoded when ``params`` is read; an
-    accepted NotifyMigrationTaskState keeps only the update it made, which
-    holds everything its body said. A test that sends a hundred thousand
-    updates should not hold a hundred thousand dicts it never looks at.
-    """
-
-    __slots__ = ("_about", "_body", "error_code", "error_message", "injected")
-
-    def __init__(
-        self,
-        about: tuple[str, str, str, str],
-        body: bytes | Update,
-        error_code: str | None = None,
-        error_message: str | None = None,
-        injected: bool = False,
-    ) -> None:
-        #: (operation, region, service, account), shared between calls alike
-        self._about = about
-        self._body = body
-        #: the error code the fake answered with, ``None`` when it succeeded
-        self.error_code = error_code
-        self.error_message = error_message
-        #: whether that error was a fault queued with ``fail()``, not a verdict on the request
-        self.injected = injected
-
-    @property
-    def operation(self) -> str:
-        """The API operation name, e.g. ``"NotifyMigrationTaskState"``."""
-        return self._about[0]
-
-    @property
-    def region(self) -> str:
-        """The region the client sent it to."""
-        return self._about[1]
-
-    @property
-    def service(self) -> str:
-        """``"mgh"`` or ``"migrationhub-config"``."""
-        return self._about[2]
-
-    @property
-    def account(self) -> str:
-        """The AWS account the request was made as."""
-        return self._about[3]
-
-    @property
-    def params(self) -> dict[str, Any]:
-        """The JSON body as a dict (a new one each time: changing it changes nothing)."""
-        if isinstance(self._body, Update):
-            return self._body.request_json()
-        decoded = json.loads(self._body or b"{}")
-        return decoded if isinstance(decoded, dict) else {}
-
-    def __repr__(self) -> str:
-        outcome = self.error_code or "ok"
-        return f"<Call {self.operation} {self.region} {outcome}>"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Call):
-            return NotImplemented
-        return (self._about, self.params, self.error_code, self.error_message) == (
-            other._about,
-            other.params,
-            other.error_code,
-            other.error_message,
-        )
-
-    __hash__ = None  # type: ignore[assignment]
-
-
-@dataclass
-class Fault:
-    """An error queued with ``fail()``, and how often it fired."""
-
-    operation: str
-    error_code: str
-    #: calls left to fail; ``None``: until cleared
-    times: int | None
-    message: str | None
-    retry_after_seconds: int | None = None
-    fired: int = 0
-
-    def fire(self) -> bool:
-        """Count one firing; ``True`` once it is spent (nothing left to fire or report)."""
-        self.fired += 1
-        if self.times is None:
-            return False
-        self.times -= 1
-        return self.times == 0
-
-    @property
-    def unfired(self) -> bool:
-        """Whether teardown reports it: calls left to fail, or a standing fault that never fired."""
-        return bool(self.times) or not self.fired
-
-    def describe(self) -> str:
-        if self.times is None:
-            left = "until cleared, never fired"
-        else:
-            total = self.times + self.fired
-            left = f"{self.times} of {total} not fired"
-        return f"{self.operation} -> {self.error_code} ({left})"

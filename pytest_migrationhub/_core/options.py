@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ._errors import MigrationHubFakeError
+from .errors import MigrationHubFakeError
 
 _HOME_REGION_RE = re.compile(r"^([a-z]+)-([a-z]+)-([0-9]+)\Z")
 #: the home region of a fake unless it is told otherwise

@@ -1,7 +1,7 @@
 """The Application Discovery Service operations Migration Hub tools use.
 
 Configuration items (servers, applications) and their tags, answered from the
-same records Migration Hub reads (``_discovery``). Where the ADS docs say
+same records Migration Hub reads (``.records``). Where the ADS docs say
 nothing the choices are the README's ("How the fake behaves where AWS
 documents nothing").
 """
@@ -12,9 +12,12 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from ._discovery import APPLICATION, SERVER, Application, DiscoveredServer, Tagged, new_configuration_id
-from ._errors import ServiceError
-from ._operations import Answer, Context, handles
+from .._core import Answer, Context, Handler, ServiceError, registrar
+from .records import APPLICATION, SERVER, Application, DiscoveredServer, Inventory, Tagged, new_configuration_id
+
+#: operation name -> handler, for Application Discovery Service's operations
+HANDLERS: dict[str, Handler] = {}
+handles = registrar(HANDLERS)
 
 #: ADS's error for a value it refuses
 INVALID = "InvalidParameterValueException"
@@ -28,12 +31,16 @@ _ALL = ("EQUALS", "NOT_EQUALS", "CONTAINS", "NOT_CONTAINS")
 Values = Callable[[Any, Context], list[str]]
 
 
+def _inventory(ctx: Context) -> Inventory:
+    return ctx.account.part(Inventory)
+
+
 def _present(*values: str | None) -> list[str]:
     return [v for v in values if v is not None]
 
 
 def _apps_of(ctx: Context, server: DiscoveredServer) -> list[Application]:
-    return [a for a in ctx.account.applications.values() if server.configuration_id in a.items]
+    return [a for a in _inventory(ctx).applications.values() if server.configuration_id in a.items]
 
 
 #: configuration type -> filter name -> (the conditions it takes, the item's values for it)
@@ -126,19 +133,7 @@ def _page(ctx: Context, key: str, scope: str, rows: list[Any]) -> dict[str, Any]
     size = ctx.body.get("maxResults")
     if size is not None and not 1 <= size <= MAX_RESULTS:
         raise ServiceError(INVALID, f"{ctx.operation}: $.maxResults: {size} is not between 1 and {MAX_RESULTS}")
-    page, token = ctx.services.tokens.paginate(
-        ctx.operation,
-        f"{ctx.account.account_id}:{scope}",
-        ctx.body,
-        MAX_RESULTS,
-        rows,
-        members=("maxResults", "nextToken"),
-        error=INVALID,
-    )
-    out: dict[str, Any] = {key: page}
-    if token:
-        out["nextToken"] = token
-    return out
+    return ctx.page(key, scope, rows, page_size=MAX_RESULTS, members=("maxResults", "nextToken"), error=INVALID)
 
 
 def _rows(ctx: Context, kind: str, items: list[Any]) -> list[dict[str, str]]:
@@ -153,17 +148,18 @@ def list_configurations(ctx: Context) -> Answer:
     if kind not in FILTERS:
         # The fake discovers no processes or connections.
         return {"configurations": []}
-    items: list[Any] = list((ctx.account.discovered if kind == SERVER else ctx.account.applications).values())
+    inventory = _inventory(ctx)
+    items: list[Any] = list((inventory.discovered if kind == SERVER else inventory.applications).values())
     rows = _ordered(ctx, kind, _rows(ctx, kind, _filtered(ctx, kind, items)))
     request = {name: ctx.body.get(name) for name in ("filters", "orderBy")}
     return _page(ctx, "configurations", f"{kind}:{json.dumps(request, sort_keys=True)}", rows)
 
 
 def _item(ctx: Context, configuration_id: str) -> tuple[str, Tagged] | None:
-    server = ctx.account.discovered.get(configuration_id)
+    server = _inventory(ctx).discovered.get(configuration_id)
     if server is not None:
         return SERVER, server
-    application = ctx.account.applications.get(configuration_id)
+    application = _inventory(ctx).applications.get(configuration_id)
     return (APPLICATION, application) if application is not None else None
 
 
@@ -201,7 +197,7 @@ def describe_configurations(ctx: Context) -> Answer:
 
 
 def _application(ctx: Context, application_id: str) -> Application:
-    application = ctx.account.applications.get(application_id)
+    application = _inventory(ctx).applications.get(application_id)
     if application is None:
         raise ServiceError(
             INVALID,
@@ -215,7 +211,7 @@ def _application(ctx: Context, application_id: str) -> Application:
 def create_application(ctx: Context) -> Answer:
     body = ctx.body
     application_id = new_configuration_id("application")
-    ctx.account.applications[application_id] = Application(
+    _inventory(ctx).applications[application_id] = Application(
         application_id, name=body["name"], description=body.get("description", ""), wave=body.get("wave")
     )
     return {"configurationId": application_id}
@@ -235,20 +231,20 @@ def delete_applications(ctx: Context) -> Answer:
         _application(ctx, application_id)
     # Gone from Migration Hub too: the two services share the record.
     for application_id in ids:
-        ctx.account.applications.pop(application_id, None)
+        _inventory(ctx).applications.pop(application_id, None)
     return {}
 
 
 def _servers(ctx: Context) -> list[str]:
     ids = ctx.body["configurationIds"]
     for configuration_id in ids:
-        if configuration_id in ctx.account.applications:
+        if configuration_id in _inventory(ctx).applications:
             raise ServiceError(
                 INVALID,
                 f"{ctx.operation}: {configuration_id!r} is an application; only servers are associated "
                 "with an application",
             )
-        if configuration_id not in ctx.account.discovered:
+        if configuration_id not in _inventory(ctx).discovered:
             raise ServiceError(
                 INVALID,
                 f"{ctx.operation}: Application Discovery Service has no server {configuration_id!r}; in a test, "
@@ -307,9 +303,9 @@ _TAG_FILTERS = {"tagKey": "key", "tagValue": "value", "configurationId": "config
 
 @handles("DescribeTags")
 def describe_tags(ctx: Context) -> Answer:
-    account = ctx.account
-    items: list[tuple[str, str, Tagged]] = [(SERVER, i, s) for i, s in account.discovered.items()]
-    items += [(APPLICATION, i, a) for i, a in account.applications.items()]
+    inventory = _inventory(ctx)
+    items: list[tuple[str, str, Tagged]] = [(SERVER, i, s) for i, s in inventory.discovered.items()]
+    items += [(APPLICATION, i, a) for i, a in inventory.applications.items()]
     rows = [row for kind, cid, item in items for row in item.tag_rows(kind, cid)]
     for index, spec in enumerate(ctx.body.get("filters") or ()):
         member = _TAG_FILTERS.get(spec["name"])
@@ -340,13 +336,13 @@ _SUMMARIES = {
 
 @handles("GetDiscoverySummary")
 def get_discovery_summary(ctx: Context) -> Answer:
-    account = ctx.account
-    mapped = {i for a in account.applications.values() for i in a.items if i in account.discovered}
+    inventory = _inventory(ctx)
+    mapped = {i for a in inventory.applications.values() for i in a.items if i in inventory.discovered}
     out: dict[str, Any] = {
-        "servers": len(account.discovered),
-        "applications": len(account.applications),
+        "servers": len(inventory.discovered),
+        "applications": len(inventory.applications),
         "serversMappedToApplications": len(mapped),
-        "serversMappedtoTags": sum(1 for s in account.discovered.values() if s.tags),
+        "serversMappedtoTags": sum(1 for s in inventory.discovered.values() if s.tags),
     }
     for summary, (noun, listed) in _SUMMARIES.items():
         counts = ("active", "healthy", listed, "shutdown", "unhealthy", "total", "unknown")

@@ -20,15 +20,15 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import parse_qs
 
-from ._errors import MigrationHubFakeError
-from ._hosts import WRITES
-from ._version import __version__
-from ._wire import Response, error_body
+from .._core import MigrationHubFakeError, Response, error_body, now
+from .._version import __version__
+from .hosts import WRITES
 
 if TYPE_CHECKING:
-    from ._discovery import Application, DiscoveredServer
-    from ._fake import MigrationHubFake
-    from ._state import Call, Fault, MigrationTask, Update
+    from .._core import Call, Fault
+    from .._discovery import Application, DiscoveredServer
+    from .._fake import MigrationHubFake
+    from .._migrationhub import MigrationTask, Update
 
 #: the control API's path prefix
 CONTROL_PREFIX = "/mhub-api/"
@@ -135,7 +135,6 @@ def _update_json(update: Update) -> dict[str, Any]:
 
 def task_json(task: MigrationTask) -> dict[str, Any]:
     """A task as the control API answers it (the README shows one)."""
-    from ._state import now
 
     updates = task.updates  # one snapshot: the latest state and the history agree
     latest = _update_json(updates[-1]) if updates else dict.fromkeys(_UPDATE_KEYS)
