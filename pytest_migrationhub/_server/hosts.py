@@ -18,6 +18,8 @@ LOOPBACK_NAMES = "localhost, 127.0.0.1 (any 127.x.y.z) and [::1]"
 #: the methods that may change the fake; any other is a read
 WRITES = frozenset({"POST", "PUT", "DELETE", "PATCH"})
 _VERDICT_CACHE_SIZE = 64
+#: the wildcard addresses a server binds, and the loopback address a client reaches it at
+WILDCARD_LOOPBACK = {"0.0.0.0": "127.0.0.1", "::": "::1"}
 
 
 def is_loopback(host: str) -> bool:
@@ -28,6 +30,27 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def has_valid_port(value: str) -> bool:
+    """Whether a ``Host`` header's port, if it has one, is digits only (``port = *DIGIT``, RFC 7230).
+
+    A bracketed IPv6 address may be followed by ``:port``; a name or an IPv4
+    address by one colon and the port. A bare IPv6 address has no port to check.
+    """
+    value = value.strip()
+    if value.startswith("["):
+        rest = value.partition("]")[2]
+        if not rest:
+            return True
+        if not rest.startswith(":"):
+            return False
+        port = rest[1:]
+    elif value.count(":") == 1:
+        port = value.split(":", 1)[1]
+    else:
+        return True
+    return port == "" or (port.isascii() and port.isdigit())
 
 
 def host_name(value: str) -> str:
@@ -93,23 +116,42 @@ class HostCheck:
         extra = sorted(self.accepted)
         return f"{LOOPBACK_NAMES}, {', '.join(extra)}" if extra else LOOPBACK_NAMES
 
-    def refusal(self, method: str, path: str, hosts: list[str], origin: str | None) -> str | None:
-        """Why a request with these ``Host`` headers and ``Origin`` is refused (403), or ``None``."""
+    def refusal(self, method: str, path: str, hosts: list[str], origin: str | None) -> tuple[int, str, str] | None:
+        """Why a request with these ``Host`` headers and ``Origin`` is refused: ``(status, code, message)``,
+        or ``None``."""
         for host in hosts:
+            if not has_valid_port(host):
+                # HTTP/1.1 answers a malformed Host with 400 (RFC 7230, section 5.4).
+                return (
+                    400,
+                    "BadRequestException",
+                    f"Host {host!r} is malformed: a port follows the host name after one colon, digits only "
+                    "(localhost:8080, [::1]:8080); send the Host header as HTTP/1.1 defines it",
+                )
             if not self.accepts(host):
                 name = host_name(host)
+                advice = (
+                    f"reach it at {WILDCARD_LOOPBACK[name]} instead: {name} is where a server listens, "
+                    "not an address a client can name"
+                    if name in WILDCARD_LOOPBACK
+                    else f"if {name!r} is yours, allow it with serve --allow-host {name} "
+                    f"(in Python: MigrationHubServer(..., allowed_hosts=[{name!r}]))"
+                )
                 return (
+                    403,
+                    "ForbiddenException",
                     f"Host {host!r} is not a name this server answers to: it answers "
                     f"{self.answered()}, so that a web page cannot reach it under a name of "
-                    f"its own; if {name!r} is yours, allow it with serve --allow-host {name} "
-                    f"(in Python: MigrationHubServer(..., allowed_hosts=[{name!r}]))"
+                    f"its own; {advice}",
                 )
         if origin is not None and method in WRITES:
             own = {f"http://{h.strip().lower()}" for h in hosts}
             if origin.strip().lower() not in own:
                 return (
+                    403,
+                    "ForbiddenException",
                     f"{method} {path} came from the web page at {origin!r}: "
                     "this server takes no cross-site writes; send the request without an Origin "
-                    "header, as curl, the AWS CLI and the SDKs do"
+                    "header, as curl, the AWS CLI and the SDKs do",
                 )
         return None

@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._core import DEFAULT_HOME_REGION, ENDPOINT_VARIABLES, MigrationHubFakeError
 from .control import ControlAPI
-from .hosts import HostCheck, allowed_host_names
+from .hosts import WILDCARD_LOOPBACK, HostCheck, allowed_host_names
 from .routing import Answer, RequestHandler, RoutingListener
 
 if TYPE_CHECKING:
@@ -56,8 +56,6 @@ MAX_BODY = 1 << 20
 #: seconds a connection may stay silent (before or between requests) before it is closed
 DEFAULT_TIMEOUT = 60.0
 #: what the subprocess environment of ``client_env()`` signs with
-#: the loopback address a client reaches a wildcard-bound server at
-_WILDCARD_LOOPBACK = {"0.0.0.0": "127.0.0.1", "::": "::1"}
 DUMMY_ACCESS_KEY_ID = "testing"
 DUMMY_SECRET_ACCESS_KEY = "testing"
 #: how HomeRegionNotSetException tells a client of the server to set a home region
@@ -137,7 +135,7 @@ class MigrationHubServer:
         loopback one: a wildcard is no address to connect to, nor a Host it answers.
         """
         host, port = self._bound()
-        host = _WILDCARD_LOOPBACK.get(host, host)
+        host = WILDCARD_LOOPBACK.get(host, host)
         return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
     def _bound(self) -> tuple[str, int]:

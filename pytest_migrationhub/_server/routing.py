@@ -78,7 +78,7 @@ class RequestHandler(HTTPHandler):
             self.command, path, self.headers.get_all("Host") or [], self.headers.get("Origin")
         )
         if refusal is not None:
-            self.aws_error(403, "ForbiddenException", refusal)
+            self.aws_error(*refusal)
             return
         is_control = path.startswith(CONTROL_PREFIX) or path == CONTROL_PREFIX.rstrip("/")
         if not is_control:
