@@ -72,7 +72,7 @@ from botocore.awsrequest import AWSResponse
 from botocore.config import Config
 
 import pytest_migrationhub
-from pytest_migrationhub import _hook  # only to assert that no fake is active
+from pytest_migrationhub import _interception  # only to assert that no fake is active
 
 REGION = "us-west-2"  # the fake's default home region: writes must go there
 STREAM = "SMS"
@@ -241,7 +241,7 @@ def bench_per_call(s: Settings) -> Result:
     def baseline_batch(n: int) -> float:
         # No fake may be active here: an active fake answers every Migration Hub
         # request process-wide, before-send handlers included, and skips signing.
-        assert _hook.active() is None
+        assert _interception.active() is None
         return time_calls(lambda: baseline.notify_migration_task_state(**SAMPLE), n)
 
     def fake_batch(n: int) -> float:
@@ -291,7 +291,7 @@ def _discovery_per_call(s: Settings) -> tuple[float, float]:
     server = "d-server-01kk9i6ywwaxmp"
 
     def baseline_batch(n: int) -> float:
-        assert _hook.active() is None
+        assert _interception.active() is None
         return time_calls(lambda: baseline.describe_configurations(configurationIds=[server]), n)
 
     def fake_batch(n: int) -> float:
