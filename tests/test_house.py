@@ -237,7 +237,11 @@ def exported(modules: dict[str, Module], subpackage: str) -> list[str]:
     """The names a subpackage's ``__init__`` lists in ``__all__``."""
     for node in modules[f"{subpackage}/__init__.py"].tree.body:
         if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets):
-            return [item.value for item in ast.walk(node.value) if isinstance(item, ast.Constant)]
+            return [
+                item.value
+                for item in ast.walk(node.value)
+                if isinstance(item, ast.Constant) and isinstance(item.value, str)
+            ]
     return []
 
 
