@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ._core import (
+    DEFAULT_DISCOVERY_TASK_SECONDS,
     DEFAULT_HOME_REGION,
     DEFAULT_STREAM_DELETION_SECONDS,
     MigrationHubAssertionError,
@@ -48,6 +49,7 @@ def mock_migrationhub(
     assert_all_requests_valid: bool = True,
     assert_all_faults_fired: bool = True,
     stream_deletion_seconds: float = DEFAULT_STREAM_DELETION_SECONDS,
+    discovery_task_seconds: float = DEFAULT_DISCOVERY_TASK_SECONDS,
 ) -> MigrationHubFake:
     """Return a Migration Hub fake to use as a context manager (or with start()/stop()).
 
@@ -64,6 +66,7 @@ def mock_migrationhub(
         assert_all_requests_valid=assert_all_requests_valid,
         assert_all_faults_fired=assert_all_faults_fired,
         stream_deletion_seconds=stream_deletion_seconds,
+        discovery_task_seconds=discovery_task_seconds,
     )
 
 

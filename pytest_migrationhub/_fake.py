@@ -16,10 +16,12 @@ from dataclasses import replace
 from types import TracebackType
 
 from ._core import (
+    DEFAULT_DISCOVERY_TASK_SECONDS,
     DEFAULT_HOME_REGION,
     DEFAULT_STREAM_DELETION_SECONDS,
     Account,
     Call,
+    Downloads,
     Fault,
     MigrationHubAssertionError,
     MigrationHubFakeError,
@@ -28,13 +30,13 @@ from ._core import (
     Store,
     catalog,
     check_home_region,
-    check_stream_deletion_seconds,
+    check_seconds,
     malformed_message,
     served,
     unfired_message,
     unserved,
 )
-from ._discovery import DiscoveryMethods
+from ._discovery import TASK_SECONDS, DiscoveryMethods
 from ._interception import activate, deactivate
 from ._migrationhub import STREAM_DELETION, MigrationHubMethods, Streams
 
@@ -103,6 +105,7 @@ class MigrationHubFake(MigrationHubMethods, DiscoveryMethods):
         assert_all_requests_valid: bool = True,
         assert_all_faults_fired: bool = True,
         stream_deletion_seconds: float = DEFAULT_STREAM_DELETION_SECONDS,
+        discovery_task_seconds: float = DEFAULT_DISCOVERY_TASK_SECONDS,
     ) -> None:
         __tracebackhide__ = True
         check_home_region(home_region)
@@ -112,11 +115,14 @@ class MigrationHubFake(MigrationHubMethods, DiscoveryMethods):
         ):
             if not isinstance(flag, bool):
                 raise MigrationHubFakeError(f"{name} must be True or False; got {flag!r}.")
-        check_stream_deletion_seconds(stream_deletion_seconds)
+        check_seconds(stream_deletion_seconds, STREAM_DELETION)
+        check_seconds(discovery_task_seconds, TASK_SECONDS)
         self.assert_all_requests_valid = assert_all_requests_valid
         self.assert_all_faults_fired = assert_all_faults_fired
         self._store = Store(home_region)
-        self._pipeline = Pipeline(self._store, {STREAM_DELETION: stream_deletion_seconds})
+        self._downloads = Downloads()
+        seconds = {STREAM_DELETION: stream_deletion_seconds, TASK_SECONDS: discovery_task_seconds}
+        self._pipeline = Pipeline(self._store, seconds, self._downloads)
         #: answer one AWS JSON 1.1 request: ``handle(target, body, headers) -> (status, headers, body)``
         self.handle = self._pipeline.handle
 
@@ -128,8 +134,30 @@ class MigrationHubFake(MigrationHubMethods, DiscoveryMethods):
     @stream_deletion_seconds.setter
     def stream_deletion_seconds(self, seconds: float) -> None:
         __tracebackhide__ = True
-        check_stream_deletion_seconds(seconds)
+        check_seconds(seconds, STREAM_DELETION)
         self._pipeline.services.seconds[STREAM_DELETION] = seconds
+
+    @property
+    def discovery_task_seconds(self) -> float:
+        """How long, on the fake's clock, an Application Discovery Service import, export, batch
+        deletion or continuous export start or stop stays in progress."""
+        return self._pipeline.services.seconds[TASK_SECONDS]
+
+    @discovery_task_seconds.setter
+    def discovery_task_seconds(self, seconds: float) -> None:
+        __tracebackhide__ = True
+        check_seconds(seconds, TASK_SECONDS)
+        self._pipeline.services.seconds[TASK_SECONDS] = seconds
+
+    @property
+    def downloads(self) -> Downloads:
+        """The files the fake hands out by URL: export zips and import error reports.
+
+        ``downloads.get(path)`` gives a file's content by its URL's path. A
+        :class:`MigrationHubServer` serves them itself; otherwise the fake starts a
+        loopback endpoint of its own for the first one, and stops it with the fake.
+        """
+        return self._downloads
 
     def reset(self) -> None:
         """Forget everything: accounts, streams, tasks, calls, faults, denials, delays.
@@ -139,6 +167,7 @@ class MigrationHubFake(MigrationHubMethods, DiscoveryMethods):
         with self._store.lock:
             self._store.clear()
             self._pipeline.clear()
+            self._downloads.clear()
 
     def __repr__(self) -> str:
         streams = self._store.default.part(Streams)
@@ -158,6 +187,7 @@ class MigrationHubFake(MigrationHubMethods, DiscoveryMethods):
     def stop(self) -> None:
         """Stop answering; clients behave as without the fake again."""
         deactivate(self)
+        self._downloads.close()
 
     def __enter__(self) -> MigrationHubFake:
         return self.start()

@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from ._core import (
+    DEFAULT_DISCOVERY_TASK_SECONDS,
     DEFAULT_HOME_REGION,
     DEFAULT_STREAM_DELETION_SECONDS,
     MigrationHubFakeError,
     home_region_option,
     is_home_region,
-    is_stream_deletion_seconds,
+    is_seconds,
 )
 
 if TYPE_CHECKING:
@@ -32,6 +33,15 @@ _OPTIONS = {
     "assert_all_requests_valid": ("mhub_fake_assert_all_requests_valid", True),
     "assert_all_faults_fired": ("mhub_fake_assert_all_faults_fired", True),
     "stream_deletion_seconds": ("mhub_fake_stream_deletion_seconds", f"{DEFAULT_STREAM_DELETION_SECONDS:g}"),
+    "discovery_task_seconds": ("mhub_fake_discovery_task_seconds", f"{DEFAULT_DISCOVERY_TASK_SECONDS:g}"),
+}
+#: the options that are a number of seconds, and what their ini option says of them
+_SECONDS = {
+    "stream_deletion_seconds": "Seconds, on the fake's clock, that DeleteProgressUpdateStream takes to finish.",
+    "discovery_task_seconds": (
+        "Seconds, on the fake's clock, that an Application Discovery Service import, export or deletion task "
+        "(and a continuous export's start or stop) stays in progress."
+    ),
 }
 #: how the teardown messages say to turn each check off, with the marker
 _OPT_OUT = {
@@ -43,7 +53,8 @@ _OPT_OUT = {
 }
 _MARKER_DOC = (
     f"mhub_fake(*, home_region={DEFAULT_HOME_REGION!r}, assert_all_requests_valid=True, "
-    f"assert_all_faults_fired=True, stream_deletion_seconds={DEFAULT_STREAM_DELETION_SECONDS:g}): configure the Migration Hub fake "
+    f"assert_all_faults_fired=True, stream_deletion_seconds={DEFAULT_STREAM_DELETION_SECONDS:g}, "
+    f"discovery_task_seconds={DEFAULT_DISCOVERY_TASK_SECONDS:g}): configure the Migration Hub fake "
     "of the mhub_fake fixture; home_region=None leaves the home region unset."
 )
 
@@ -66,11 +77,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         type="bool",
         default=True,
     )
-    parser.addini(
-        "mhub_fake_stream_deletion_seconds",
-        "Seconds, on the fake's clock, that DeleteProgressUpdateStream takes to finish.",
-        default=f"{DEFAULT_STREAM_DELETION_SECONDS:g}",
-    )
+    for key, help_text in _SECONDS.items():
+        ini, default = _OPTIONS[key]
+        parser.addini(ini, help_text, default=default)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -106,15 +115,15 @@ def _read_ini(config: pytest.Config) -> dict[str, Any]:
             refused = re.search(r"(?:invalid truth value|got \w+:) (.+)\Z", str(error))
             got = refused.group(1) if refused else str(error)
             raise pytest.UsageError(f"{ini} must be true or false (or yes/no, on/off, 1/0); got {got}.") from None
-    seconds = config.getini("mhub_fake_stream_deletion_seconds")
-    try:
-        options["stream_deletion_seconds"] = float(seconds)
-    except (ValueError, TypeError):
-        options["stream_deletion_seconds"] = None
-    if not is_stream_deletion_seconds(options["stream_deletion_seconds"]):
-        raise pytest.UsageError(
-            f"mhub_fake_stream_deletion_seconds must be a number of seconds, 0 or more; got {seconds!r}."
-        )
+    for key in _SECONDS:
+        ini = _OPTIONS[key][0]
+        seconds = config.getini(ini)
+        try:
+            options[key] = float(seconds)
+        except (ValueError, TypeError):
+            options[key] = None
+        if not is_seconds(options[key]):
+            raise pytest.UsageError(f"{ini} must be a number of seconds, 0 or more; got {seconds!r}.")
     return options
 
 

@@ -120,6 +120,9 @@ def _valid(schema: dict[str, Any], shape: Any) -> Any:
         members = _members(shape)
         required = set(schema.get("required", ()))
         fields = {name: _valid(sub, members.get(name)) for name, sub in schema["properties"].items()}
+        if schema.get("maxProperties") == 1:
+            # A tagged union: exactly one of its members.
+            return st.one_of(*[st.fixed_dictionaries({name: value}) for name, value in fields.items()])
         return st.fixed_dictionaries(
             {k: v for k, v in fields.items() if k in required},
             optional={k: v for k, v in fields.items() if k not in required},
@@ -230,6 +233,8 @@ def _object_mutations(schema: dict[str, Any], shape: Any, value: Json, path: Pat
     out: list[Mutation] = [(f"missing member {name}", path + (name,), _delete) for name in schema.get("required", ())]
     # The path ends in None: the name of the unknown member is what is drawn.
     out.append(("unknown member", path + (None,), partial(_draw_unknown_name, frozenset(schema["properties"]))))
+    if schema.get("minProperties"):
+        out.append(("none of its members", path, _empty_object))
     for name, item in value.items():
         if name in schema["properties"]:
             out += _mutations(schema["properties"][name], members.get(name), item, path + (name,))
@@ -300,6 +305,10 @@ def _draw_json_type(wrong: str, draw: Any, old: Json) -> Json:
 
 def _delete(draw: Any, old: Json) -> Json:
     return _DELETE
+
+
+def _empty_object(draw: Any, old: Json) -> Json:
+    return {}
 
 
 def _draw_unknown_name(known: frozenset[str], draw: Any, old: Json) -> Json:

@@ -64,7 +64,7 @@ def empty_optionals(shape: Any, value: Any, path: str = "$") -> list[str]:
     return found
 
 
-@pytest.mark.mhub_fake(stream_deletion_seconds=0)
+@pytest.mark.mhub_fake(stream_deletion_seconds=0, discovery_task_seconds=0)
 def test_every_response_body_conforms_to_the_model(mhub_fake: Any, make_client: Any) -> None:
     seen: list[str] = []
     validators, shapes = _output_validators(), _output_shapes()
@@ -134,6 +134,7 @@ def test_every_response_body_conforms_to_the_model(mhub_fake: Any, make_client: 
     mgh.list_application_states()
     mgh.delete_progress_update_stream(ProgressUpdateStreamName=STREAM)
     exercise_discovery(make_client("discovery"))
+    exercise_discovery_tasks(mhub_fake, make_client("discovery"))
 
     assert set(seen) == set(strategies.operations())
 
@@ -156,3 +157,54 @@ def exercise_discovery(discovery: Any) -> None:
     )
     discovery.delete_tags(configurationIds=[SERVER])
     discovery.delete_applications(configurationIds=[app])
+
+
+IMPORT_FILE = (
+    "ExternalId,HostName,IPAddress,MACAddress,OS.Name,CPU.NumberOfCores,RAM.TotalSizeInMB,Applications,Tags\n"
+    'web-1,web-1.example.com,"10.0.0.1, 10.0.0.2",00:1B:44:11:3A:B7,Linux,4,8192,Shop,"zone:1, critical:yes"\n'
+    "bad-1,,,,,four,,,\n"
+)
+
+
+def exercise_discovery_tasks(mhub_fake: Any, discovery: Any) -> None:
+    """Agents, neighbours, imports, exports, deletions and continuous exports, with what they can hold."""
+    model = discovery.meta.service_model
+    mhub_fake.add_agent("o-0123456789abcdef0", host_name="web-1", ip_address="10.0.0.1", mac_address="00:1B")
+    mhub_fake.add_agent("o-0123456789abcdef1")  # no network information: the member is left out
+    discovery.describe_agents()
+    discovery.describe_agents(agentIds=["o-0123456789abcdef0"], maxResults=1)
+    discovery.start_data_collection_by_agent_ids(agentIds=["o-0123456789abcdef0", "o-unknown-agent"])
+    discovery.stop_data_collection_by_agent_ids(agentIds=["o-0123456789abcdef0"])
+    discovery.batch_delete_agents(deleteAgents=[{"agentId": "o-0123456789abcdef0"}])  # in use: an error
+    discovery.batch_delete_agents(deleteAgents=[{"agentId": "o-0123456789abcdef1", "force": True}])  # none
+    mhub_fake.add_discovered_resource("d-server-0a", host_name="a")
+    mhub_fake.add_connection(SERVER, "d-server-0a", port=443, transport_protocol="TCP", count=2)
+    discovery.list_server_neighbors(configurationId=SERVER)
+    discovery.list_server_neighbors(configurationId=SERVER, portInformationNeeded=True, maxResults=1)
+    mhub_fake.add_import_file("s3://bucket/servers.csv", IMPORT_FILE)
+    task = discovery.start_import_task(name="servers", importUrl="s3://bucket/servers.csv")["task"]
+    discovery.describe_import_tasks()
+    discovery.describe_import_tasks(filters=[{"name": "NAME", "values": ["servers"]}], maxResults=1)
+    discovery.batch_delete_import_data(importTaskIds=[task["importTaskId"]])
+    discovery.batch_delete_import_data(importTaskIds=["import-task-" + "0" * 32])  # an error
+    discovery.describe_import_tasks()
+    export = discovery.start_export_task()["exportId"]
+    discovery.describe_export_tasks(exportIds=[export])
+    discovery.describe_export_tasks()
+    discovery.start_export_task(
+        filters=[{"name": "agentIds", "values": ["o-0123456789abcdef0"], "condition": "EQUALS"}]
+    )
+    if "preferences" in model.operation_model("StartExportTask").input_shape.members:
+        discovery.start_export_task(preferences={"ec2RecommendationsPreferences": {"enabled": True}})
+    configurations = discovery.export_configurations()["exportId"]
+    discovery.describe_export_configurations(exportIds=[configurations])
+    discovery.describe_export_tasks(maxResults=1)
+    if "StartBatchDeleteConfigurationTask" in model.operation_names:
+        deletion = discovery.start_batch_delete_configuration_task(
+            configurationType="SERVER", configurationIds=["d-server-0a", "d-server-0unknown"]
+        )["taskId"]
+        discovery.describe_batch_delete_configuration_task(taskId=deletion)
+    started = discovery.start_continuous_export()
+    discovery.describe_continuous_exports()
+    discovery.stop_continuous_export(exportId=started["exportId"])
+    discovery.describe_continuous_exports(exportIds=[started["exportId"]], maxResults=1)

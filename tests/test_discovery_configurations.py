@@ -16,19 +16,6 @@ from pytest_migrationhub._core import catalog, served
 
 ADS_TIME = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d")
 #: the operations of Application Discovery Service the fake serves
-SERVED = {
-    "AssociateConfigurationItemsToApplication",
-    "CreateApplication",
-    "CreateTags",
-    "DeleteApplications",
-    "DeleteTags",
-    "DescribeConfigurations",
-    "DescribeTags",
-    "DisassociateConfigurationItemsFromApplication",
-    "GetDiscoverySummary",
-    "ListConfigurations",
-    "UpdateApplication",
-}
 
 
 def seed(fake: MigrationHubFake) -> None:
@@ -46,16 +33,10 @@ def servers(discovery: Any, *filters: dict[str, Any], **options: Any) -> list[st
     return [item["server.configurationId"] for page in pages for item in page["configurations"]]
 
 
-def test_the_served_operations_are_modelled_and_the_others_named(mhub_fake: MigrationHubFake, discovery: Any) -> None:
+def test_every_operation_botocore_models_for_discovery_is_served() -> None:
     modelled = {op.name for op in catalog().by_name.values() if op.service == "discovery"}
-    assert SERVED <= modelled
-    assert {name for name in modelled if name in served()} == SERVED
-    with pytest.raises(MigrationHubFakeError) as raised:
-        discovery.describe_agents()
-    assert str(raised.value) == (
-        "mhub_fake does not implement discovery DescribeAgents yet; of discovery it serves "
-        f"{', '.join(sorted(SERVED))}. See the table of supported operations in pytest-migrationhub's README."
-    )
+    assert modelled - set(served()) == set()
+    assert len(modelled) >= 25  # all 28 on a botocore that models them all (1.34 lacks a few)
 
 
 def test_describe_a_server_with_the_documented_names_and_formats(mhub_fake: MigrationHubFake, discovery: Any) -> None:
@@ -309,15 +290,19 @@ def test_each_account_has_its_own_items(mhub_fake: MigrationHubFake, botocore_se
     assert [c.account for c in mhub_fake.calls] == ["111122223333"]
 
 
-def test_a_fault_or_denial_on_an_operation_the_fake_does_not_serve_is_refused(mhub_fake: MigrationHubFake) -> None:
+def test_a_fault_or_denial_on_an_operation_the_fake_does_not_serve_is_refused(
+    mhub_fake: MigrationHubFake, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A newer botocore may model an operation this fake does not serve yet.
+    monkeypatch.delitem(served(), "StartExportTask")
     mhub_fake.deny("DescribeConfigurations")  # served: accepted
     mhub_fake.allow("DescribeConfigurations")
     with pytest.raises(MigrationHubFakeError) as raised:
         mhub_fake.fail("StartExportTask", "ServerInternalErrorException")
     assert str(raised.value).startswith(
         "fail: mhub_fake does not implement discovery StartExportTask yet; of discovery it serves "
-        "AssociateConfigurationItemsToApplication, CreateApplication, CreateTags, "
+        "AssociateConfigurationItemsToApplication, BatchDeleteAgents, "
     )
-    with pytest.raises(MigrationHubFakeError, match=r"^deny: mhub_fake does not implement discovery DescribeAgents"):
-        mhub_fake.deny("DescribeAgents")
+    with pytest.raises(MigrationHubFakeError, match=r"^deny: mhub_fake does not implement discovery StartExportTask"):
+        mhub_fake.deny("StartExportTask")
     assert mhub_fake.unexplained() == []

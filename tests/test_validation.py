@@ -271,6 +271,13 @@ _STRINGS = [
     "BOGUS",
     "ACCOUNT",
     "IPV4_ADDRESS",
+    # Application Discovery Service's patterned strings: an import URL, an import task, a deletion task
+    "s3://bucket/import.csv",
+    "s3://bucket/",
+    "import-task-0123456789abcdef0123456789abcdef",
+    "import-task-0123",
+    "0f8fad5b-d9cb-469f-a165-70867728950e",
+    "0f8fad5b-d9cb",
 ]
 _OTHERS: list[Any] = [None, True, False, 0, 1, -1, 100, 101, 1.0, 1.5, 1e20, sys.maxsize, "1", [], {}]
 
@@ -294,9 +301,11 @@ def _candidates(schema: dict[str, Any], rng: random.Random, depth: int = 0) -> I
             yield obj
     elif kind == "array":
         items = list(_candidates(schema["items"], rng, depth + 1))
+        # Mostly items valid on their own, as for an object's members.
+        good = [v for v in items if compile_check(schema["items"])(v)] or items
         top = schema.get("maxItems", 3) + 1
         for size in {0, 1, min(top, 4), top}:
-            yield [rng.choice(items) for _ in range(size)]
+            yield [rng.choice(good if rng.random() < 0.85 else items) for _ in range(size)]
     elif kind == "string":
         yield from schema.get("enum", [])
         yield from rng.sample(_STRINGS, 8)

@@ -27,18 +27,20 @@ from .errors import (
     unfired_message,
 )
 from .options import (
+    DEFAULT_DISCOVERY_TASK_SECONDS,
     DEFAULT_HOME_REGION,
     DEFAULT_STREAM_DELETION_SECONDS,
     check_home_region,
-    check_stream_deletion_seconds,
+    check_seconds,
     home_region_option,
     is_home_region,
-    is_stream_deletion_seconds,
+    is_seconds,
 )
 
 if TYPE_CHECKING:
     from .checks import check_seed
     from .clock import epoch, from_epoch, now
+    from .downloads import DOWNLOADS_PREFIX, Downloads, content_type
     from .handlers import Answer, Context, Handler, Services, registrar
     from .model import Catalog, Operation, catalog, request_schema
     from .paging import Tokens
@@ -76,6 +78,7 @@ if TYPE_CHECKING:
 _LAZY: dict[str, tuple[str, ...]] = {
     ".checks": ("check_seed",),
     ".clock": ("epoch", "from_epoch", "now"),
+    ".downloads": ("DOWNLOADS_PREFIX", "Downloads", "content_type"),
     ".handlers": ("Answer", "Context", "Handler", "Services", "registrar"),
     ".model": ("Catalog", "Operation", "catalog", "request_schema"),
     ".paging": ("Tokens",),
@@ -112,6 +115,10 @@ _LAZY: dict[str, tuple[str, ...]] = {
 _HOME = {name: module for module, names in _LAZY.items() for name in names}
 
 __all__ = [
+    "DEFAULT_DISCOVERY_TASK_SECONDS",
+    "DOWNLOADS_PREFIX",
+    "Downloads",
+    "content_type",
     "ALL_SERVICES",
     "Account",
     "Answer",
@@ -153,7 +160,7 @@ __all__ = [
     "catalog",
     "check_home_region",
     "check_seed",
-    "check_stream_deletion_seconds",
+    "check_seconds",
     "compile_check",
     "compile_pattern",
     "count",
@@ -164,7 +171,7 @@ __all__ = [
     "from_epoch",
     "home_region_option",
     "is_home_region",
-    "is_stream_deletion_seconds",
+    "is_seconds",
     "json_headers",
     "malformed_message",
     "now",

@@ -13,19 +13,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from .downloads import Downloads
 from .paging import Tokens
 from .records import Account, Kept
 
 
 class Services:
-    """What the pipeline lends every handler: pagination, text interning, the durations of jobs."""
+    """What the pipeline lends every handler: pagination, text interning, the durations of jobs,
+    the files it hands out by URL."""
 
-    __slots__ = ("tokens", "_texts", "seconds")
+    __slots__ = ("tokens", "_texts", "seconds", "downloads")
 
-    def __init__(self, seconds: dict[str, float]) -> None:
+    def __init__(self, seconds: dict[str, float], downloads: Downloads) -> None:
         #: how long each asynchronous job takes on the fake's clock, by the option that sets it
         #: (``"stream_deletion_seconds"``)
         self.seconds = seconds
+        #: the files handlers hand out by URL (export zips, import error reports)
+        self.downloads = downloads
         self.clear()
 
     def clear(self) -> None:

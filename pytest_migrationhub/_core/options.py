@@ -16,6 +16,8 @@ _HOME_REGION_RE = re.compile(r"^([a-z]+)-([a-z]+)-([0-9]+)\Z")
 DEFAULT_HOME_REGION = "us-west-2"
 #: how long an asynchronous DeleteProgressUpdateStream takes, on the fake's clock
 DEFAULT_STREAM_DELETION_SECONDS = 5.0
+#: how long an Application Discovery Service import, export or deletion task takes, on the fake's clock
+DEFAULT_DISCOVERY_TASK_SECONDS = 1.0
 
 
 def home_region_option(text: str) -> Any:
@@ -28,7 +30,7 @@ def is_home_region(value: Any) -> bool:
     return isinstance(value, str) and _HOME_REGION_RE.match(value) is not None
 
 
-def is_stream_deletion_seconds(value: Any) -> bool:
+def is_seconds(value: Any) -> bool:
     """Whether ``value`` is a number of seconds, 0 or more."""
     return not isinstance(value, bool) and isinstance(value, (int, float)) and 0 <= value < 10**9
 
@@ -41,7 +43,8 @@ def check_home_region(value: Any) -> None:
         )
 
 
-def check_stream_deletion_seconds(value: Any) -> None:
+def check_seconds(value: Any, name: str) -> None:
+    """Refuse a duration option (``name``) that is not a number of seconds, 0 or more."""
     __tracebackhide__ = True
-    if not is_stream_deletion_seconds(value):
-        raise MigrationHubFakeError(f"stream_deletion_seconds must be a number of seconds, 0 or more; got {value!r}.")
+    if not is_seconds(value):
+        raise MigrationHubFakeError(f"{name} must be a number of seconds, 0 or more; got {value!r}.")

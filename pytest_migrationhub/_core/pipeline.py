@@ -20,6 +20,7 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
+from .downloads import Downloads
 from .errors import MigrationHubFakeError, ServiceError
 from .handlers import Context, Services
 from .model import Operation, catalog
@@ -41,9 +42,9 @@ _SCOPE_RE = re.compile(r"Credential=([^/,]*)/[^/,]*/([^/,]+)/")
 class Pipeline:
     """Answers requests with the state in a :class:`Store`."""
 
-    def __init__(self, store: Store, seconds: dict[str, float]) -> None:
+    def __init__(self, store: Store, seconds: dict[str, float], downloads: Downloads) -> None:
         self.store = store
-        self.services = Services(seconds)
+        self.services = Services(seconds, downloads)
         self._catalog = catalog()
         self._handlers = served()
         self.clear()

@@ -94,6 +94,9 @@ def _structure_schema(shape: Any) -> Schema:
     }
     if shape.required_members:
         schema["required"] = list(shape.required_members)
+    if shape.metadata.get("union"):
+        # A tagged union (StartExportTask's preferences): exactly one member is set.
+        schema["minProperties"] = schema["maxProperties"] = 1
     return schema
 
 
@@ -193,9 +196,12 @@ def _compile_object(schema: Schema) -> Check:
     required = tuple(schema.get("required", ()))
     extra = schema.get("additionalProperties", True)
     closed = not extra
+    low, high = schema.get("minProperties", 0), schema.get("maxProperties")
 
     def check_object(value: Any) -> bool:
         if type(value) is not dict:
+            return False
+        if len(value) < low or (high is not None and len(value) > high):
             return False
         for name in required:
             if name not in value:

@@ -66,8 +66,9 @@ CONFIG = Service(
     home_bound=False,
 )
 #: Application Discovery Service: its model has no InvalidInputException and no
-#: AccessDeniedException, and its docs list Get and Delete among the reads a
-#: request outside the home region may make
+#: AccessDeniedException, and its docs count list, describe, get, stop and delete
+#: (BatchDeleteAgents, BatchDeleteImportData) among the reads a request outside
+#: the home region may make
 DISCOVERY = Service(
     "discovery",
     "AWSPoseidonService_V2015_11_01",
@@ -76,7 +77,7 @@ DISCOVERY = Service(
     iam_prefix="discovery",
     invalid_input="InvalidParameterValueException",
     access_denied="AuthorizationErrorException",
-    reads=("Describe", "List", "Get", "Delete"),
+    reads=("Describe", "List", "Get", "Delete", "BatchDelete", "Stop"),
 )
 #: every service the fake serves
 ALL_SERVICES: tuple[Service, ...] = (MGH, CONFIG, DISCOVERY)

@@ -1,26 +1,46 @@
 """The Application Discovery Service wing (``discovery``).
 
-* :mod:`.records`: what ADS knows of an account (:class:`Inventory`):
-  discovered servers, applications and their tags;
-* :mod:`.operations`: the handlers of the operations served, as
-  :data:`HANDLERS`, where the core finds them;
-* :mod:`.seeding`: the fake's methods that seed and read those records.
+* :mod:`.records` and :mod:`.jobs`: what ADS keeps: discovered servers,
+  applications and their tags; agents, connections and the tasks that run on
+  the fake's clock; :mod:`.inventory` holds them per account (:class:`Inventory`);
+* the handlers, one module per family of operations: :mod:`.configurations`
+  (configuration items, applications, tags, the summary), :mod:`.agents`,
+  :mod:`.neighbors`, :mod:`.imports` (with :mod:`.template`, the import file),
+  :mod:`.exports` (with :mod:`.export_files`, the zips), :mod:`.deletions`,
+  :mod:`.continuous`; all in :data:`HANDLERS` (``.common``), where the core finds them;
+* :mod:`.seeding` and :mod:`.seeding_tasks`: the fake's methods that seed and read them.
 
-Migration Hub reads the same records (the ``_migrationhub`` wing imports them).
+Migration Hub reads the same servers and applications (the ``_migrationhub`` wing
+imports them, through :func:`inventory_of`).
 """
 
 from __future__ import annotations
 
-from .operations import HANDLERS
-from .records import SERVER_TYPES, Application, DiscoveredServer, Inventory, ads_time
+from . import agents, configurations, continuous, deletions, exports, imports, neighbors
+from .common import HANDLERS, TASK_SECONDS
+from .inventory import Inventory, inventory_of
+from .jobs import Agent, Connection, ContinuousExport, DeletionTask, ExportTask, ImportTask
+from .records import SERVER_TYPES, Application, DiscoveredServer, ads_time
 from .seeding import DiscoveryMethods
+
+#: the modules whose handlers fill HANDLERS as they load
+OPERATION_MODULES = (agents, configurations, continuous, deletions, exports, imports, neighbors)
 
 __all__ = [
     "HANDLERS",
+    "OPERATION_MODULES",
     "SERVER_TYPES",
+    "TASK_SECONDS",
+    "Agent",
     "Application",
+    "Connection",
+    "ContinuousExport",
+    "DeletionTask",
     "DiscoveredServer",
     "DiscoveryMethods",
+    "ExportTask",
+    "ImportTask",
     "Inventory",
     "ads_time",
+    "inventory_of",
 ]

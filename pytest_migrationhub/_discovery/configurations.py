@@ -1,9 +1,9 @@
-"""The Application Discovery Service operations Migration Hub tools use.
+"""Application Discovery Service's configuration items: discovered servers and applications,
+their tags, and the summary.
 
-Configuration items (servers, applications) and their tags, answered from the
-same records Migration Hub reads (``.records``). Where the ADS docs say
-nothing the choices are the README's ("How the fake behaves where AWS
-documents nothing").
+Answered from the same records Migration Hub reads (``.records``). Where the
+ADS docs say nothing the choices are the README's ("How the fake behaves where
+AWS documents nothing").
 """
 
 from __future__ import annotations
@@ -12,27 +12,12 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from .._core import Answer, Context, Handler, ServiceError, registrar
-from .records import APPLICATION, SERVER, Application, DiscoveredServer, Inventory, Tagged, new_configuration_id
-
-#: operation name -> handler, for Application Discovery Service's operations
-HANDLERS: dict[str, Handler] = {}
-handles = registrar(HANDLERS)
-
-#: ADS's error for a value it refuses
-INVALID = "InvalidParameterValueException"
-#: the largest maxResults ADS documents, and the page size when a request names none
-MAX_RESULTS = 100
-#: condition -> the condition it is an alias of
-_ALIASES = {"EQ": "EQUALS", "NE": "NOT_EQUALS"}
-_EXACT = ("EQUALS", "NOT_EQUALS")
-_ALL = ("EQUALS", "NOT_EQUALS", "CONTAINS", "NOT_CONTAINS")
+from .._core import Answer, Context, ServiceError
+from .common import ALL, EXACT, INVALID, filtered, handles, inventory, page
+from .jobs import Agent
+from .records import APPLICATION, SERVER, Application, DiscoveredServer, Tagged, new_configuration_id
 
 Values = Callable[[Any, Context], list[str]]
-
-
-def _inventory(ctx: Context) -> Inventory:
-    return ctx.account.part(Inventory)
 
 
 def _present(*values: str | None) -> list[str]:
@@ -40,29 +25,29 @@ def _present(*values: str | None) -> list[str]:
 
 
 def _apps_of(ctx: Context, server: DiscoveredServer) -> list[Application]:
-    return [a for a in _inventory(ctx).applications.values() if server.configuration_id in a.items]
+    return [a for a in inventory(ctx).applications.values() if server.configuration_id in a.items]
 
 
 #: configuration type -> filter name -> (the conditions it takes, the item's values for it)
 FILTERS: dict[str, dict[str, tuple[tuple[str, ...], Values]]] = {
     SERVER: {
-        "server.configurationId": (_EXACT, lambda s, ctx: [s.configuration_id]),
-        "server.hostName": (_ALL, lambda s, ctx: _present(s.host_name)),
-        "server.osName": (_ALL, lambda s, ctx: _present(s.os_name)),
-        "server.osVersion": (_ALL, lambda s, ctx: _present(s.os_version)),
-        "server.type": (_EXACT, lambda s, ctx: [s.server_type]),
-        "server.networkInterfaceInfo.ipAddress": (_ALL, lambda s, ctx: _present(s.ip_address)),
-        "server.tag.key": (_ALL, lambda s, ctx: [k for k, _ in s.tags]),
-        "server.tag.value": (_ALL, lambda s, ctx: [v for _, v in s.tags]),
-        "server.application.name": (_ALL, lambda s, ctx: [a.name for a in _apps_of(ctx, s)]),
-        "server.application.description": (_ALL, lambda s, ctx: [a.description for a in _apps_of(ctx, s)]),
-        "server.application.configurationId": (_EXACT, lambda s, ctx: [a.application_id for a in _apps_of(ctx, s)]),
+        "server.configurationId": (EXACT, lambda s, ctx: [s.configuration_id]),
+        "server.hostName": (ALL, lambda s, ctx: _present(s.host_name)),
+        "server.osName": (ALL, lambda s, ctx: _present(s.os_name)),
+        "server.osVersion": (ALL, lambda s, ctx: _present(s.os_version)),
+        "server.type": (EXACT, lambda s, ctx: [s.server_type]),
+        "server.networkInterfaceInfo.ipAddress": (ALL, lambda s, ctx: _present(s.ip_address)),
+        "server.tag.key": (ALL, lambda s, ctx: [k for k, _ in s.tags]),
+        "server.tag.value": (ALL, lambda s, ctx: [v for _, v in s.tags]),
+        "server.application.name": (ALL, lambda s, ctx: [a.name for a in _apps_of(ctx, s)]),
+        "server.application.description": (ALL, lambda s, ctx: [a.description for a in _apps_of(ctx, s)]),
+        "server.application.configurationId": (EXACT, lambda s, ctx: [a.application_id for a in _apps_of(ctx, s)]),
     },
     APPLICATION: {
-        "application.configurationId": (_EXACT, lambda a, ctx: [a.application_id]),
-        "application.name": (_ALL, lambda a, ctx: [a.name]),
-        "application.description": (_ALL, lambda a, ctx: [a.description]),
-        "server.configurationId": (_EXACT, lambda a, ctx: a.items),
+        "application.configurationId": (EXACT, lambda a, ctx: [a.application_id]),
+        "application.name": (ALL, lambda a, ctx: [a.name]),
+        "application.description": (ALL, lambda a, ctx: [a.description]),
+        "server.configurationId": (EXACT, lambda a, ctx: a.items),
     },
 }
 #: configuration type -> the fields its items can be sorted by
@@ -76,37 +61,6 @@ SORTABLE: dict[str, tuple[str, ...]] = {
         "application.lastModifiedTime",
     ),
 }
-
-
-def _matches(condition: str, have: list[str], wanted: list[str]) -> bool:
-    """Whether an item's values meet one filter: OR across the filter's values; NOT_* negates."""
-    positive = condition.removeprefix("NOT_")
-    if positive == "EQUALS":
-        hit = any(value in have for value in wanted)
-    else:
-        hit = any(value in item for value in wanted for item in have)
-    return hit if positive == condition else not hit
-
-
-def _filtered(ctx: Context, kind: str, items: list[Any]) -> list[Any]:
-    rules = FILTERS[kind]
-    for index, spec in enumerate(ctx.body.get("filters") or ()):
-        name, condition = spec["name"], _ALIASES.get(spec["condition"], spec["condition"])
-        if name not in rules:
-            raise ServiceError(
-                INVALID,
-                f"{ctx.operation}: $.filters[{index}].name: {name!r} is not a filter of {kind} items; "
-                f"use one of {', '.join(rules)}",
-            )
-        conditions, values_of = rules[name]
-        if condition not in conditions:
-            raise ServiceError(
-                INVALID,
-                f"{ctx.operation}: $.filters[{index}].condition: {spec['condition']!r} does not apply to "
-                f"{name}; use one of {', '.join(conditions)}",
-            )
-        items = [item for item in items if _matches(condition, values_of(item, ctx), spec["values"])]
-    return items
 
 
 def _ordered(ctx: Context, kind: str, rows: list[dict[str, str]]) -> list[dict[str, str]]:
@@ -129,13 +83,6 @@ def _ordered(ctx: Context, kind: str, rows: list[dict[str, str]]) -> list[dict[s
     return rows
 
 
-def _page(ctx: Context, key: str, scope: str, rows: list[Any]) -> dict[str, Any]:
-    size = ctx.body.get("maxResults")
-    if size is not None and not 1 <= size <= MAX_RESULTS:
-        raise ServiceError(INVALID, f"{ctx.operation}: $.maxResults: {size} is not between 1 and {MAX_RESULTS}")
-    return ctx.page(key, scope, rows, page_size=MAX_RESULTS, members=("maxResults", "nextToken"), error=INVALID)
-
-
 def _rows(ctx: Context, kind: str, items: list[Any]) -> list[dict[str, str]]:
     if kind == SERVER:
         return [item.listing() for item in items]
@@ -148,18 +95,18 @@ def list_configurations(ctx: Context) -> Answer:
     if kind not in FILTERS:
         # The fake discovers no processes or connections.
         return {"configurations": []}
-    inventory = _inventory(ctx)
-    items: list[Any] = list((inventory.discovered if kind == SERVER else inventory.applications).values())
-    rows = _ordered(ctx, kind, _rows(ctx, kind, _filtered(ctx, kind, items)))
+    found = inventory(ctx)
+    items: list[Any] = list((found.discovered if kind == SERVER else found.applications).values())
+    rows = _ordered(ctx, kind, _rows(ctx, kind, filtered(ctx, FILTERS[kind], items, f"{kind} items")))
     request = {name: ctx.body.get(name) for name in ("filters", "orderBy")}
-    return _page(ctx, "configurations", f"{kind}:{json.dumps(request, sort_keys=True)}", rows)
+    return page(ctx, "configurations", f"{kind}:{json.dumps(request, sort_keys=True)}", rows)
 
 
 def _item(ctx: Context, configuration_id: str) -> tuple[str, Tagged] | None:
-    server = _inventory(ctx).discovered.get(configuration_id)
+    server = inventory(ctx).discovered.get(configuration_id)
     if server is not None:
         return SERVER, server
-    application = _inventory(ctx).applications.get(configuration_id)
+    application = inventory(ctx).applications.get(configuration_id)
     return (APPLICATION, application) if application is not None else None
 
 
@@ -197,7 +144,7 @@ def describe_configurations(ctx: Context) -> Answer:
 
 
 def _application(ctx: Context, application_id: str) -> Application:
-    application = _inventory(ctx).applications.get(application_id)
+    application = inventory(ctx).applications.get(application_id)
     if application is None:
         raise ServiceError(
             INVALID,
@@ -211,7 +158,7 @@ def _application(ctx: Context, application_id: str) -> Application:
 def create_application(ctx: Context) -> Answer:
     body = ctx.body
     application_id = new_configuration_id("application")
-    _inventory(ctx).applications[application_id] = Application(
+    inventory(ctx).applications[application_id] = Application(
         application_id, name=body["name"], description=body.get("description", ""), wave=body.get("wave")
     )
     return {"configurationId": application_id}
@@ -231,20 +178,20 @@ def delete_applications(ctx: Context) -> Answer:
         _application(ctx, application_id)
     # Gone from Migration Hub too: the two services share the record.
     for application_id in ids:
-        _inventory(ctx).applications.pop(application_id, None)
+        inventory(ctx).applications.pop(application_id, None)
     return {}
 
 
 def _servers(ctx: Context) -> list[str]:
     ids = ctx.body["configurationIds"]
     for configuration_id in ids:
-        if configuration_id in _inventory(ctx).applications:
+        if configuration_id in inventory(ctx).applications:
             raise ServiceError(
                 INVALID,
                 f"{ctx.operation}: {configuration_id!r} is an application; only servers are associated "
                 "with an application",
             )
-        if configuration_id not in _inventory(ctx).discovered:
+        if configuration_id not in inventory(ctx).discovered:
             raise ServiceError(
                 INVALID,
                 f"{ctx.operation}: Application Discovery Service has no server {configuration_id!r}; in a test, "
@@ -303,9 +250,9 @@ _TAG_FILTERS = {"tagKey": "key", "tagValue": "value", "configurationId": "config
 
 @handles("DescribeTags")
 def describe_tags(ctx: Context) -> Answer:
-    inventory = _inventory(ctx)
-    items: list[tuple[str, str, Tagged]] = [(SERVER, i, s) for i, s in inventory.discovered.items()]
-    items += [(APPLICATION, i, a) for i, a in inventory.applications.items()]
+    found = inventory(ctx)
+    items: list[tuple[str, str, Tagged]] = [(SERVER, i, s) for i, s in found.discovered.items()]
+    items += [(APPLICATION, i, a) for i, a in found.applications.items()]
     rows = [row for kind, cid, item in items for row in item.tag_rows(kind, cid)]
     for index, spec in enumerate(ctx.body.get("filters") or ()):
         member = _TAG_FILTERS.get(spec["name"])
@@ -320,31 +267,48 @@ def describe_tags(ctx: Context) -> Answer:
                 if _item(ctx, configuration_id) is None:
                     raise _unknown(ctx, configuration_id, "ResourceNotFoundException")
         rows = [row for row in rows if row[member] in spec["values"]]
-    return _page(ctx, "tags", json.dumps(ctx.body.get("filters"), sort_keys=True), rows)
+    return page(ctx, "tags", json.dumps(ctx.body.get("filters"), sort_keys=True), rows)
 
 
 # --- the summary ------------------------------------------------------------------
 
-#: each collector summary's name and the seven counts it holds (the fake has no agents or collectors)
+#: each collector summary's name, the seven counts it holds, and the agent types it counts
+#: (any other type is an agent's)
 _SUMMARIES = {
-    "agentSummary": ("Agents", "blackListed"),
-    "connectorSummary": ("Connectors", "blackListed"),
-    "meCollectorSummary": ("MeCollectors", "denyListed"),
-    "agentlessCollectorSummary": ("AgentlessCollectors", "denyListed"),
+    "agentSummary": ("Agents", "blackListed", ()),
+    "connectorSummary": ("Connectors", "blackListed", ("CONNECTOR",)),
+    "meCollectorSummary": ("MeCollectors", "denyListed", ("ME_COLLECTOR",)),
+    "agentlessCollectorSummary": ("AgentlessCollectors", "denyListed", ("AGENTLESS_COLLECTOR",)),
 }
+#: which count an agent's health adds to
+_HEALTH_COUNT = {"HEALTHY": "healthy", "RUNNING": "healthy", "UNHEALTHY": "unhealthy", "SHUTDOWN": "shutdown"}
+
+
+def _collector_counts(agents: list[Agent], noun: str, listed: str) -> dict[str, int]:
+    counts = dict.fromkeys(("active", "healthy", listed, "shutdown", "unhealthy", "total", "unknown"), 0)
+    for agent in agents:
+        counts["total"] += 1
+        counts["active"] += agent.collection_status == "STARTED"
+        counts[listed if agent.health == "BLACKLISTED" else _HEALTH_COUNT.get(agent.health, "unknown")] += 1
+    return {f"{count}{noun}": value for count, value in counts.items()}
+
+
+def _summary_of(agent: Agent) -> str:
+    kind = agent.agent_type.upper()
+    return next((name for name, (_, _, types) in _SUMMARIES.items() if kind in types), "agentSummary")
 
 
 @handles("GetDiscoverySummary")
 def get_discovery_summary(ctx: Context) -> Answer:
-    inventory = _inventory(ctx)
-    mapped = {i for a in inventory.applications.values() for i in a.items if i in inventory.discovered}
+    found = inventory(ctx)
+    mapped = {i for a in found.applications.values() for i in a.items if i in found.discovered}
     out: dict[str, Any] = {
-        "servers": len(inventory.discovered),
-        "applications": len(inventory.applications),
+        "servers": len(found.discovered),
+        "applications": len(found.applications),
         "serversMappedToApplications": len(mapped),
-        "serversMappedtoTags": sum(1 for s in inventory.discovered.values() if s.tags),
+        "serversMappedtoTags": sum(1 for s in found.discovered.values() if s.tags),
     }
-    for summary, (noun, listed) in _SUMMARIES.items():
-        counts = ("active", "healthy", listed, "shutdown", "unhealthy", "total", "unknown")
-        out[summary] = {f"{count}{noun}": 0 for count in counts}
+    for summary, (noun, listed, _types) in _SUMMARIES.items():
+        agents = [a for a in found.agents.values() if _summary_of(a) == summary]
+        out[summary] = _collector_counts(agents, noun, listed)
     return out

@@ -67,6 +67,45 @@ class Tagged:
         ]
 
 
+#: import template column -> the attribute DescribeConfigurations gives it (``server.`` omitted), and a
+#: factor its value is multiplied by (RAM in MB is reported in KB)
+PERFORMANCE: dict[str, tuple[str, int]] = {
+    "CPU.NumberOfProcessors": ("performance.numCpus", 1),
+    "CPU.NumberOfCores": ("performance.numCores", 1),
+    "CPU.NumberOfLogicalCores": ("performance.numLogicalProcessors", 1),
+    "RAM.TotalSizeInMB": ("performance.totalRAMInKB", 1024),
+    "CPU.UsagePct.Avg": ("performance.avgCpuUsagePct", 1),
+    "CPU.UsagePct.Max": ("performance.maxCpuUsagePct", 1),
+    "DiskReadsPerSecondInKB.Avg": ("performance.avgDiskReadsPerSecondInKB", 1),
+    "DiskWritesPerSecondInKB.Avg": ("performance.avgDiskWritesPerSecondInKB", 1),
+    "DiskReadsPerSecondInKB.Max": ("performance.maxDiskReadsPerSecondInKB", 1),
+    "DiskWritesPerSecondInKB.Max": ("performance.maxDiskWritesPerSecondInKB", 1),
+    "DiskReadsOpsPerSecond.Avg": ("performance.avgDiskReadIOPS", 1),
+    "DiskWritesOpsPerSecond.Avg": ("performance.avgDiskWriteIOPS", 1),
+    "DiskReadsOpsPerSecond.Max": ("performance.maxDiskReadIOPS", 1),
+    "DiskWritesOpsPerSecond.Max": ("performance.maxDiskWriteIOPS", 1),
+    "NetworkReadsPerSecondInKB.Avg": ("performance.avgNetworkReadsPerSecondInKB", 1),
+    "NetworkWritesPerSecondInKB.Avg": ("performance.avgNetworkWritesPerSecondInKB", 1),
+    "NetworkReadsPerSecondInKB.Max": ("performance.maxNetworkReadsPerSecondInKB", 1),
+    "NetworkWritesPerSecondInKB.Max": ("performance.maxNetworkWritesPerSecondInKB", 1),
+    "VMware.MoRefId": ("vmWareInfo.moRefId", 0),
+    "VMware.VCenterId": ("vmWareInfo.vcenterId", 0),
+    "VMware.VMName": ("vmWareInfo.vmName", 0),
+}
+
+
+def split_list(value: str | None) -> list[str]:
+    """A comma-delimited list of the import template (``"10.0.0.1, 10.0.0.2"``), trimmed, empty parts dropped."""
+    return [part.strip() for part in (value or "").split(",") if part.strip()]
+
+
+def _scaled(value: str, factor: int) -> str:
+    if factor <= 1:
+        return value
+    number = float(value) * factor
+    return str(int(number)) if number.is_integer() else str(number)
+
+
 @dataclass(eq=False)
 class DiscoveredServer(Tagged):
     """A server Application Discovery Service has discovered (a SERVER configuration item)."""
@@ -78,6 +117,8 @@ class DiscoveredServer(Tagged):
     ip_address: str | None = None
     server_type: str = "OTHER"
     time_of_creation: datetime = field(default_factory=now)
+    #: the import template's fields imports gave it, by column (``{"CPU.NumberOfCores": "4"}``)
+    imported: dict[str, str] = field(default_factory=dict)
     _tags: dict[tuple[str, str], datetime] = field(default_factory=dict, repr=False)
 
     def describe(
@@ -93,6 +134,21 @@ class DiscoveredServer(Tagged):
         self.host_name, self.os_name, self.os_version = host_name, os_name, os_version
         self.ip_address, self.server_type = ip_address, server_type
 
+    @property
+    def external_id(self) -> str | None:
+        """The ExternalId an import gave it, the first key an import matches on."""
+        return self.imported.get("ExternalId")
+
+    @property
+    def ip_addresses(self) -> list[str]:
+        """Every IP address it is known by: the seeded one, then the imported ones."""
+        found = [self.ip_address] if self.ip_address else []
+        return found + [ip for ip in split_list(self.imported.get("IPAddress")) if ip not in found]
+
+    @property
+    def mac_addresses(self) -> list[str]:
+        return split_list(self.imported.get("MACAddress"))
+
     def listing(self) -> dict[str, str]:
         """The fields ListConfigurations gives a server; those it does not have are left out."""
         fields = {
@@ -106,16 +162,23 @@ class DiscoveredServer(Tagged):
         return {name: value for name, value in fields.items() if value is not None}
 
     def description(self, applications: list[Application]) -> dict[str, str]:
-        """The fields DescribeConfigurations gives a server: the listing's, and its lists as JSON text."""
+        """The fields DescribeConfigurations gives a server: the listing's, its imported figures,
+        and its lists as JSON text."""
         out = self.listing()
+        for column, (attribute, factor) in PERFORMANCE.items():
+            value = self.imported.get(column)
+            if value:
+                out[f"server.{attribute}"] = _scaled(value, factor)
         out["server.applications"] = json.dumps(
             [{"name": a.name, "configurationId": a.application_id} for a in applications]
         )
         out["server.applications.hasMoreValues"] = "false"
         out["server.tags"] = json.dumps([{"key": k, "value": v} for k, v in self._tags])
         out["server.tags.hasMoreValues"] = "false"
-        if self.ip_address is not None:
-            out["server.networkInterfaceInfo"] = json.dumps([{"ipAddress": self.ip_address}])
+        interfaces = [{"ipAddress": ip} for ip in self.ip_addresses]
+        interfaces += [{"macAddress": mac} for mac in self.mac_addresses]
+        if interfaces:
+            out["server.networkInterfaceInfo"] = json.dumps(interfaces)
             out["server.networkInterfaceInfo.hasMoreValues"] = "false"
         return out
 
@@ -182,18 +245,3 @@ class Application(Tagged):
             "application.serverCount": str(len(self._items)),
             "application.timeOfCreation": ads_time(self.time_of_creation),
         }
-
-
-class Inventory:
-    """What Application Discovery Service knows of one account: its servers and applications.
-
-    Migration Hub reads the same records.
-    """
-
-    __slots__ = ("discovered", "applications")
-
-    def __init__(self) -> None:
-        #: the servers, by ConfigurationId, in discovery order
-        self.discovered: dict[str, DiscoveredServer] = {}
-        #: the applications, by ConfigurationId, in creation order
-        self.applications: dict[str, Application] = {}

@@ -6,28 +6,24 @@ from the same records, so what is seeded here is what both services know.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from .._core import MigrationHubFakeError, check_seed
-from .records import SERVER_TYPES, Application, DiscoveredServer, Inventory
+from .records import SERVER_TYPES, Application, DiscoveredServer
+from .seeding_tasks import TaskMethods, known
 
 if TYPE_CHECKING:
     from .._core import Store
 
-T = TypeVar("T")
 #: the longest value ADS's String shape (the values of its answers' maps) holds
 MAX_ATTRIBUTE = 10000
 
 
-class DiscoveryMethods:
+class DiscoveryMethods(TaskMethods):
     """Seeding and inspection of what Application Discovery Service knows, per account."""
 
     #: the fake's state, set by the fake that inherits these methods
     _store: Store
-
-    def _inventory(self, account: str | None) -> Inventory:
-        return self._store.account(account).part(Inventory)
 
     def add_discovered_resource(
         self,
@@ -93,13 +89,13 @@ class DiscoveryMethods:
         """An application known to Application Discovery Service, with its reported state."""
         with self._store.lock:
             applications = self._inventory(account).applications
-            return _known(applications, application_id, "application", "add_application")
+            return known(applications, application_id, "application", "add_application")
 
     def discovered_resource(self, configuration_id: str, *, account: str | None = None) -> DiscoveredServer:
         """A server Application Discovery Service knows: its attributes and tags."""
         with self._store.lock:
             servers = self._inventory(account).discovered
-            return _known(servers, configuration_id, "discovered resource", "add_discovered_resource")
+            return known(servers, configuration_id, "discovered resource", "add_discovered_resource")
 
     def discovered_resources(self, *, account: str | None = None) -> list[DiscoveredServer]:
         """Every server Application Discovery Service knows of an account, in the order they were added."""
@@ -110,17 +106,6 @@ class DiscoveryMethods:
         """Every application of an account, in the order they were added."""
         with self._store.lock:
             return list(self._inventory(account).applications.values())
-
-
-def _known(records: Mapping[str, T], key: str, kind: str, adder: str) -> T:
-    """``records[key]``, or a message naming the ones there are and the call that adds it."""
-    found = records.get(key)
-    if found is None:
-        known = ", ".join(repr(k) for k in records) or "none"
-        raise MigrationHubFakeError(
-            f"No {kind} {key!r}. Known {kind}s: {known}. Add it with mhub_fake.{adder}({key!r}) first."
-        )
-    return found
 
 
 def check_server_attributes(attributes: dict[str, Any], server_type: str) -> None:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .._core import Answer, Context, Handler, ServiceError, epoch, from_epoch, registrar
-from .._discovery import Application, Inventory
+from .._discovery import Application, inventory_of
 from .records import (
     ARTIFACT,
     DISCOVERED,
@@ -228,7 +228,7 @@ def _listing(ctx: Context, kind: str, key: str) -> Answer:
 
 def _known_discovered_resource(ctx: Context) -> None:
     configuration_id = ctx.body["DiscoveredResource"]["ConfigurationId"]
-    if configuration_id not in ctx.account.part(Inventory).discovered:
+    if configuration_id not in inventory_of(ctx.account).discovered:
         raise ServiceError(
             "ResourceNotFoundException",
             f"{ctx.operation}: Application Discovery Service has no configuration item "
@@ -293,7 +293,7 @@ for _association in ASSOCIATIONS:
 
 
 def _application(ctx: Context, application_id: str) -> Application:
-    application = ctx.account.part(Inventory).applications.get(application_id)
+    application = inventory_of(ctx.account).applications.get(application_id)
     if application is None:
         raise ServiceError(
             "ResourceNotFoundException",
@@ -322,7 +322,7 @@ def list_application_states(ctx: Context) -> Answer:
     wanted = ctx.body.get("ApplicationIds")
     states = [
         {"ApplicationId": app.application_id, **app.state_json()}
-        for app in ctx.account.part(Inventory).applications.values()
+        for app in inventory_of(ctx.account).applications.values()
         if app.status is not None and (wanted is None or app.application_id in wanted)
     ]
     scope = "ids=" + ",".join(sorted(wanted)) if wanted else "all"

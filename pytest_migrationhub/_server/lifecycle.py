@@ -108,6 +108,8 @@ class MigrationHubServer:
             answer if answer is not None else functools.partial(fake.handle, home_region_hint=HOME_REGION_HINT)
         )
         self.control = ControlAPI(fake)
+        #: the files the fake hands out by URL (export zips, import error reports), served here
+        self.downloads = fake.downloads
         self._requested = (host, port)
         self._lock = threading.Lock()
         self._connections: dict[socket.socket, threading.Thread] = {}
@@ -218,6 +220,7 @@ class MigrationHubServer:
             daemon=True,
         )
         self._thread.start()
+        self.downloads.serve_at(self.endpoint_url)
         return self
 
     def stop(self) -> None:
@@ -225,6 +228,7 @@ class MigrationHubServer:
         httpd, thread, wake = self._httpd, self._thread, self._wake
         if httpd is None or thread is None or wake is None:
             return
+        self.downloads.serve_at(None)
         with self._lock:
             self._closing = True
             connections = list(self._connections.items())

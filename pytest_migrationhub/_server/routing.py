@@ -17,14 +17,17 @@ from urllib.parse import parse_qs, urlsplit
 from xml.sax.saxutils import escape as xml_escape
 
 from .._core import (
+    DOWNLOADS_PREFIX,
     ENDPOINT_VARIABLES,
     JSON_CONTENT_TYPE,
     MGH,
     SERVICES,
     SIGNING_NAME,
     TARGET_PREFIXES,
+    Downloads,
     MigrationHubFakeError,
     Response,
+    content_type,
     request_id,
 )
 from .console import CONSOLE_PATHS, console_page
@@ -52,6 +55,7 @@ class Rooms(Limits, Protocol):
     answer: Answer
     control: ControlAPI
     hosts: HostCheck
+    downloads: Downloads
 
 
 class RoutingListener(Listener):
@@ -88,6 +92,8 @@ class RequestHandler(HTTPHandler):
                 return
         if path == "/" and self.command == "POST":
             self._api(body)
+        elif path.startswith(DOWNLOADS_PREFIX) and self.command in ("GET", "HEAD"):
+            self._download(path)
         elif path in CONSOLE_PATHS and self.command in ("GET", "HEAD"):
             self.respond(200, *console_page())
         elif path in CONSOLE_PATHS:
@@ -112,6 +118,17 @@ class RequestHandler(HTTPHandler):
                 "UnknownOperationException",
                 f"no such path: {self.command} {path}; {_WHERE_REQUESTS_GO}, and the control API is under {CONTROL_PREFIX}",
             )
+
+    def _download(self, path: str) -> None:
+        content = self.server.owner.downloads.get(path)
+        if content is None:
+            self.aws_error(
+                404,
+                "NotFoundException",
+                f"no file at {path}: its URL was never handed out by this fake, or the fake was reset since",
+            )
+            return
+        self.respond(200, {"Content-Type": content_type(path)}, content)
 
     def _signed_for(self, query: str) -> str | None:
         """The service a SigV4 signature names (header or presigned URL), if any."""

@@ -1,0 +1,305 @@
+"""The Migration Hub import template: reading a file, checking its rows, and applying them.
+
+The columns, the identifying (matching) fields and the list formats are the
+ADS User Guide's ("Migration Hub import"). Each row is checked alone: a bad
+row fails with its errors and the others import. A row matches an existing
+server by ExternalId when it has one (and by nothing else then); otherwise by
+any identifying field it shares with a server (the pair VMware.MoRefId and
+VMware.VCenterId counting as one field). What is not documented is decided in
+the README ("How the fake behaves where AWS documents nothing").
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from .inventory import Inventory
+from .jobs import ImportTask
+from .records import Application, DiscoveredServer, new_configuration_id, split_list
+
+#: the template's columns, in its order
+COLUMNS = (
+    "ExternalId",
+    "SMBiosId",
+    "IPAddress",
+    "MACAddress",
+    "HostName",
+    "VMware.MoRefId",
+    "VMware.VCenterId",
+    "CPU.NumberOfProcessors",
+    "CPU.NumberOfCores",
+    "CPU.NumberOfLogicalCores",
+    "OS.Name",
+    "OS.Version",
+    "VMware.VMName",
+    "RAM.TotalSizeInMB",
+    "RAM.UsedSizeInMB.Avg",
+    "RAM.UsedSizeInMB.Max",
+    "CPU.UsagePct.Avg",
+    "CPU.UsagePct.Max",
+    "DiskReadsPerSecondInKB.Avg",
+    "DiskWritesPerSecondInKB.Avg",
+    "DiskReadsPerSecondInKB.Max",
+    "DiskWritesPerSecondInKB.Max",
+    "DiskReadsOpsPerSecond.Avg",
+    "DiskWritesOpsPerSecond.Avg",
+    "DiskReadsOpsPerSecond.Max",
+    "DiskWritesOpsPerSecond.Max",
+    "NetworkReadsPerSecondInKB.Avg",
+    "NetworkWritesPerSecondInKB.Avg",
+    "NetworkReadsPerSecondInKB.Max",
+    "NetworkWritesPerSecondInKB.Max",
+    "Applications",
+    "ApplicationWave",
+    "Tags",
+    "ServerId",
+)
+#: what identifies a server; one of them (or the VMware pair) must be in every row
+IDENTIFYING = ("ExternalId", "IPAddress", "MACAddress", "HostName", "VMware.MoRefId", "VMware.VCenterId")
+#: counts: whole numbers, 1 or more
+WHOLE = ("CPU.NumberOfProcessors", "CPU.NumberOfCores", "CPU.NumberOfLogicalCores")
+#: percentages: 0 to 100
+PERCENT = ("CPU.UsagePct.Avg", "CPU.UsagePct.Max")
+#: the rest of the figures: numbers, 0 or more
+FIGURES = tuple(c for c in COLUMNS[13:30] if c not in PERCENT)
+#: what a row with a ServerId may change; the rest of it is read-only
+WRITABLE_WITH_SERVER_ID = ("Applications", "ApplicationWave")
+#: the largest import file, in bytes (10 MB)
+MAX_FILE = 10 * 1024 * 1024
+ERRORS_FILE = "errors-file.csv"
+FAILED_ENTRIES_FILE = "failed-entries-file.csv"
+ERRORS_HEADER = ("LineNumber", "ColumnName", "ExternalId", "ErrorMessage")
+
+
+class UnreadableFile(Exception):
+    """The file is not an import template the fake can read: the task fails with this status."""
+
+    def __init__(self, status: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass
+class Row:
+    """One row of the file: its line, its values, its errors, and the server it is for."""
+
+    line: int
+    values: dict[str, str]
+    raw: list[str]
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    #: the ConfigurationId of the server it updates or creates
+    server: str = ""
+    creates: bool = False
+
+
+def read(content: bytes) -> tuple[list[str], list[Row]]:
+    """The header and the rows of an import file, or :class:`UnreadableFile`."""
+    if len(content) > MAX_FILE:
+        raise UnreadableFile("IMPORT_FAILED", f"The import file is {len(content)} bytes; the most is 10 MB")
+    if content.startswith(b"PK"):
+        raise UnreadableFile(
+            "IMPORT_FAILED_UNSUPPORTED_FILE_TYPE",
+            "The import file is a zip (an RVTools export?); the fake reads the Migration Hub import template only",
+        )
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UnreadableFile("IMPORT_FAILED_UNSUPPORTED_FILE_TYPE", "The import file is not UTF-8 text") from None
+    lines = list(csv.reader(io.StringIO(text)))
+    header = [name.strip() for name in (lines[0] if lines else [])]
+    if not any(name in COLUMNS for name in header):
+        raise UnreadableFile(
+            "IMPORT_FAILED_UNSUPPORTED_FILE_TYPE",
+            "The import file's first line names none of the import template's columns "
+            "(ExternalId, IPAddress, HostName, ...)",
+        )
+    rows = []
+    for number, cells in enumerate(lines[1:], start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        values = {
+            name: cell.strip() for name, cell in zip(header, cells, strict=False) if name in COLUMNS and cell.strip()
+        }
+        rows.append(Row(number, values, cells))
+    return header, rows
+
+
+def check(row: Row, inventory: Inventory) -> None:
+    """Note what is wrong with ``row`` in its ``errors``: (column, message) pairs."""
+    values = row.values
+    server_id = values.get("ServerId")
+    if server_id is not None:
+        if server_id not in inventory.discovered:
+            row.errors.append(("ServerId", f"No server has the ServerId {server_id!r}"))
+        return
+    if not any(values.get(name) for name in IDENTIFYING):
+        row.errors.append(("", f"The record has none of the identifying fields: {', '.join(IDENTIFYING)}"))
+    pair = [name for name in ("VMware.MoRefId", "VMware.VCenterId") if values.get(name)]
+    if len(pair) == 1:
+        row.errors.append((pair[0], "VMware.MoRefId and VMware.VCenterId identify a server together: give both"))
+    for column in (*WHOLE, *PERCENT, *FIGURES):
+        problem = _number_problem(column, values.get(column))
+        if problem:
+            row.errors.append((column, problem))
+    for tag in split_list(values.get("Tags")):
+        if ":" not in tag or not tag.split(":", 1)[0].strip():
+            row.errors.append(("Tags", f"{tag!r} is not a tag: write tags as name:value, separated by commas"))
+
+
+def _number_problem(column: str, value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        return f"{value!r} is not a number"
+    if column in WHOLE and (not number.is_integer() or number < 1):
+        return f"{value!r} is not a whole number of 1 or more"
+    if column in PERCENT and not 0 <= number <= 100:
+        return f"{value!r} is not a percentage from 0 to 100"
+    if number < 0:
+        return f"{value!r} is below 0"
+    return None
+
+
+class Matcher:
+    """Finds the server a row is for: by ExternalId when the row has one (and by nothing else then),
+    otherwise by any identifying field it shares with a server, the earliest discovered first."""
+
+    _KINDS = ("IPAddress", "MACAddress", "HostName", "VMware")
+
+    def __init__(self, servers: dict[str, DiscoveredServer]) -> None:
+        self._order: dict[str, int] = {}
+        self._index: dict[str, dict[str, str]] = {kind: {} for kind in ("ExternalId", *self._KINDS)}
+        for server_id, server in servers.items():
+            self.add(server_id, server.imported, server)
+
+    def add(self, server_id: str, values: dict[str, str], server: DiscoveredServer | None = None) -> None:
+        """Make ``server_id`` findable by what ``values`` (and ``server``) say of it."""
+        self._order.setdefault(server_id, len(self._order))
+        for kind, keys in _identity(values, server).items():
+            for key in keys:
+                self._index[kind].setdefault(key, server_id)
+
+    def find(self, values: dict[str, str]) -> str:
+        """The ConfigurationId of the server a row is for, or "" for a new one."""
+        if values.get("ServerId"):
+            return values["ServerId"]
+        mine = _identity(values, None)
+        if mine["ExternalId"]:
+            return self._index["ExternalId"].get(next(iter(mine["ExternalId"])), "")
+        found = {self._index[kind][key] for kind in self._KINDS for key in mine[kind] if key in self._index[kind]}
+        return min(found, key=self._order.__getitem__) if found else ""
+
+
+def _identity(values: dict[str, str], server: DiscoveredServer | None) -> dict[str, set[str]]:
+    ips = set(split_list(values.get("IPAddress")))
+    hosts = {values["HostName"].lower()} if values.get("HostName") else set()
+    if server is not None:
+        ips |= set(server.ip_addresses)
+        hosts |= {server.host_name.lower()} if server.host_name else set()
+    pair = (values.get("VMware.MoRefId"), values.get("VMware.VCenterId"))
+    return {
+        "ExternalId": {values["ExternalId"]} if values.get("ExternalId") else set(),
+        "IPAddress": ips,
+        "MACAddress": {m.lower() for m in split_list(values.get("MACAddress"))},
+        "HostName": hosts,
+        "VMware": {f"{pair[0]}@{pair[1]}"} if all(pair) else set(),
+    }
+
+
+def apply(row: Row, inventory: Inventory, task: ImportTask, moment: datetime) -> None:
+    """Create or update the row's server, its tags and its applications, noting in ``task`` what it added."""
+    values = row.values
+    server = inventory.discovered.get(row.server)
+    if server is None:
+        server = inventory.discovered[row.server] = DiscoveredServer(row.server, time_of_creation=moment)
+        task.created_servers.append(row.server)
+    if "ServerId" not in values:
+        _update(server, values, task)
+        for tag in split_list(values.get("Tags")):
+            key, _, value = tag.partition(":")
+            pair = (key.strip(), value.strip())
+            if pair not in server.tags:
+                server.add_tag(*pair)
+                task.tags.append((row.server, *pair))
+    for name in split_list(values.get("Applications")):
+        application = next((a for a in inventory.applications.values() if a.name == name), None)
+        if application is None:
+            application_id = new_configuration_id("application")
+            application = Application(application_id, name=name, time_of_creation=moment, last_modified_time=moment)
+            inventory.applications[application_id] = application
+            task.created_applications.append(application_id)
+        if row.server not in application.items:
+            application.associate([row.server])
+            task.memberships.append((application.application_id, row.server))
+        if values.get("ApplicationWave"):
+            application.wave = values["ApplicationWave"]
+
+
+#: the template columns a server keeps as attributes of its own too
+_NAMED = {"HostName": "host_name", "OS.Name": "os_name", "OS.Version": "os_version"}
+
+
+def _update(server: DiscoveredServer, values: dict[str, str], task: ImportTask) -> None:
+    for column, value in values.items():
+        if column not in ("Applications", "ApplicationWave", "Tags", "ServerId"):
+            task.changes.append((server.configuration_id, column, server.imported.get(column), value))
+            server.imported[column] = value
+    for column, attribute in _NAMED.items():
+        if column in values:
+            setattr(server, attribute, values[column])
+    if server.ip_address is None and split_list(values.get("IPAddress")):
+        server.ip_address = split_list(values["IPAddress"])[0]
+    if values.get("VMware.MoRefId"):
+        server.server_type = "VMWARE_VM"
+
+
+def undo(task: ImportTask, inventory: Inventory) -> None:
+    """Take back what ``task`` imported: the servers and applications it created, the tags and
+    memberships it added, and the fields it set that still hold its values."""
+    for server_id in task.created_servers:
+        inventory.forget_server(server_id)
+    for application_id in task.created_applications:
+        inventory.applications.pop(application_id, None)
+    for application_id, server_id in task.memberships:
+        if application_id in inventory.applications:
+            inventory.applications[application_id].disassociate([server_id])
+    for server_id, key, value in task.tags:
+        if server_id in inventory.discovered:
+            inventory.discovered[server_id].remove_tags([(key, value)])
+    for server_id, column, before, after in reversed(task.changes):
+        server = inventory.discovered.get(server_id)
+        if server is not None and server.imported.get(column) == after:
+            if before is None:
+                del server.imported[column]
+            else:
+                server.imported[column] = before
+                if column in _NAMED:
+                    setattr(server, _NAMED[column], before)
+
+
+def errors_zip(header: list[str], failed: list[Row]) -> bytes:
+    """The errors and failed entries of an import: ``errors-file.csv`` and ``failed-entries-file.csv``."""
+    errors, entries = io.StringIO(), io.StringIO()
+    errors_csv, entries_csv = csv.writer(errors, lineterminator="\n"), csv.writer(entries, lineterminator="\n")
+    errors_csv.writerow(ERRORS_HEADER)
+    entries_csv.writerow(header)
+    for row in failed:
+        for column, message in row.errors:
+            errors_csv.writerow((row.line, column, row.values.get("ExternalId", ""), message))
+        entries_csv.writerow(row.raw)
+    return zipped({ERRORS_FILE: errors.getvalue().encode(), FAILED_ENTRIES_FILE: entries.getvalue().encode()})
+
+
+def zipped(files: dict[str, bytes]) -> bytes:
+    """A zip of ``files`` (name -> content)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
