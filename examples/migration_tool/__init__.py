@@ -26,6 +26,13 @@ migration launched; an application's state follows its servers::
     migrate_planned_application(mgh, home_region_discovery_client(), "CloudMigrationFactory", "webshop",
                                 {"web01.example.com": (steps, launch_web01), "db01.example.com": (...)})
 
+A migration plan kept as a CSV in the Migration Hub import template is imported
+into Application Discovery Service first (``import_plan``, which waits for the
+import and refuses a plan that did not import whole), then moved the same way::
+
+    migrate_imported_plan(mgh, home_region_discovery_client(), "CloudMigrationFactory",
+                          ("wave-1", "s3://plans/wave-1.csv"), "webshop", {...})
+
 ``streams.delete_stream`` (the cleanup command) deletes the stream and every
 task in it; ``streams.recreate_stream`` starts afresh with an empty one.
 """
@@ -41,6 +48,7 @@ from .hub import (
     home_region_client,
     home_region_discovery_client,
 )
+from .importer import PlanImportError, import_plan
 from .reporter import ProgressReporter
 from .runner import (
     Launch,
@@ -49,6 +57,7 @@ from .runner import (
     Step,
     migrate_application,
     migrate_discovered_server,
+    migrate_imported_plan,
     migrate_planned_application,
     migrate_server,
     replication_steps,
@@ -62,6 +71,7 @@ __all__ = [
     "Launch",
     "MigrationFailed",
     "NotDiscoveredError",
+    "PlanImportError",
     "ProgressReporter",
     "ServerPlan",
     "Step",
@@ -73,8 +83,10 @@ __all__ = [
     "home_region",
     "home_region_client",
     "home_region_discovery_client",
+    "import_plan",
     "migrate_application",
     "migrate_discovered_server",
+    "migrate_imported_plan",
     "migrate_planned_application",
     "migrate_server",
     "recreate_stream",

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from botocore.exceptions import ClientError
 
 from .discovery import DiscoveredServer, NotDiscoveredError, find_application_id, find_server, tasks_for_server
+from .importer import import_plan
 from .reporter import ProgressReporter
 
 if TYPE_CHECKING:
@@ -155,6 +157,27 @@ def migrate_planned_application(
     application_id = find_application_id(discovery, application_name)
     plans = [ServerPlan(find_server(discovery, host), steps, launch) for host, (steps, launch) in servers.items()]
     return migrate_application(mgh, stream, application_id, plans, next_update_seconds=next_update_seconds)
+
+
+def migrate_imported_plan(
+    mgh: MigrationHubClient,
+    discovery: ApplicationDiscoveryServiceClient,
+    stream: str,
+    plan: tuple[str, str],
+    application_name: str,
+    servers: Mapping[str, tuple[Sequence[Step], Launch]],
+    *,
+    poll_seconds: float = 5.0,
+    sleep: Callable[[float], Any] = time.sleep,
+) -> dict[str, str]:
+    """Import a migration plan, then move the application it names, as :func:`migrate_planned_application`.
+
+    ``plan`` is ``(name, url)``: the import's name and the S3 URL of the plan's
+    CSV. Nothing is reported to Migration Hub unless the whole plan imported
+    (:class:`PlanImportError` otherwise).
+    """
+    import_plan(discovery, plan[0], plan[1], poll_seconds=poll_seconds, sleep=sleep)
+    return migrate_planned_application(mgh, discovery, stream, application_name, servers)
 
 
 def _run_steps(reporter: ProgressReporter, steps: Sequence[Step], total: int, next_update_seconds: int) -> None:
