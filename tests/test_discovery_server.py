@@ -7,6 +7,7 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
 from server_helpers import api, control
 
 from pytest_migrationhub import MigrationHubFake, MigrationHubServer
@@ -65,3 +66,85 @@ def test_client_env_reaches_discovery_from_a_subprocess(
     assert done.returncode == 0, done.stderr
     application = mhub_fake.application(json.loads(done.stdout))
     assert (application.name, application.items, application.status) == ("Checkout", ["d-server-1"], "IN_PROGRESS")
+
+
+def test_agents_connections_and_import_files_are_seeded_through_the_control_api(
+    mhub_fake: MigrationHubFake, mhub_server: MigrationHubServer
+) -> None:
+    status, agent = control(
+        mhub_server, "POST", "agents", {"agent_id": "o-0123456789abcdef0", "host_name": "web-1", "health": "RUNNING"}
+    )
+    assert (status, agent["agent_id"], agent["health"], agent["collection_status"]) == (
+        200,
+        "o-0123456789abcdef0",
+        "RUNNING",
+        "STOPPED",
+    )
+    assert control(mhub_server, "GET", "agents")[1]["agents"] == [agent]
+    status, _, body = api(mhub_server, "DescribeAgents", {}, prefix=PREFIX)
+    assert (status, [a["agentId"] for a in body["agentsInfo"]]) == (200, ["o-0123456789abcdef0"])
+
+    for server in ("d-server-1", "d-server-2"):
+        control(mhub_server, "POST", "discovered-resources", {"configuration_id": server})
+    status, connection = control(
+        mhub_server, "POST", "connections", {"source_id": "d-server-1", "destination_id": "d-server-2", "port": 443}
+    )
+    assert (status, connection) == (
+        200,
+        {
+            "source_id": "d-server-1",
+            "destination_id": "d-server-2",
+            "port": 443,
+            "transport_protocol": None,
+            "count": 1,
+        },
+    )
+    assert control(mhub_server, "GET", "connections")[1] == {"connections": [connection]}
+    status, refused = control(mhub_server, "POST", "connections", {"source_id": "d-server-1", "destination_id": "x"})
+    assert (status, refused["__type"]) == (400, "MigrationHubFakeError")
+    assert refused["Message"].startswith("No discovered resource 'x'. Known discovered resources: 'd-server-1'")
+
+    plan = "ExternalId,HostName\nvm-1,web-9\n"
+    assert control(mhub_server, "POST", "import-files", {"url": "s3://plans/p.csv", "content": plan}) == (200, {})
+    mhub_fake.discovery_task_seconds = 0
+    status, _, started = api(
+        mhub_server, "StartImportTask", {"name": "p", "importUrl": "s3://plans/p.csv"}, prefix=PREFIX
+    )
+    assert (status, started["task"]["status"]) == (200, "IMPORT_IN_PROGRESS")
+    [task] = control(mhub_server, "GET", "import-tasks")[1]["import_tasks"]
+    assert (task["importTaskId"], task["status"], task["serverImportSuccess"]) == (
+        started["task"]["importTaskId"],
+        "IMPORT_COMPLETE",
+        1,
+    )
+
+
+def test_an_export_downloads_from_the_server_itself(
+    mhub_fake: MigrationHubFake, mhub_server: MigrationHubServer
+) -> None:
+    import io
+    import urllib.error
+    import urllib.request
+    import zipfile
+
+    mhub_fake.discovery_task_seconds = 0
+    mhub_fake.add_discovered_resource("d-server-1", host_name="web-1")
+    status, _, started = api(mhub_server, "StartExportTask", {}, prefix=PREFIX)
+    status, _, body = api(mhub_server, "DescribeExportTasks", {"exportIds": [started["exportId"]]}, prefix=PREFIX)
+    [export] = body["exportsInfo"]
+    url = export["configurationsDownloadUrl"]
+    assert url.startswith(f"{mhub_server.endpoint_url}/mhub-api/downloads/")
+    with urllib.request.urlopen(url, timeout=10) as response:
+        assert response.headers["Content-Type"] == "application/zip"
+        names = zipfile.ZipFile(io.BytesIO(response.read())).namelist()
+    assert "123456789012_Server.csv" in names
+    [listed] = control(mhub_server, "GET", "export-tasks")[1]["export_tasks"]
+    assert (listed["exportId"], listed["exportStatus"], listed["files"]) == (
+        export["exportId"],
+        "SUCCEEDED",
+        sorted(names),
+    )
+    with pytest.raises(urllib.error.HTTPError) as raised:
+        urllib.request.urlopen(url.rsplit("/", 2)[0] + "/unknown/file.zip", timeout=10)
+    assert raised.value.code == 404
+    assert json.loads(raised.value.read())["__type"] == "NotFoundException"

@@ -16,19 +16,26 @@ import traceback
 import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import parse_qs
 
-from .._core import MigrationHubFakeError, Response, error_body, now
+from .._core import MigrationHubFakeError, Response, error_body
 from .._version import __version__
 from .hosts import WRITES
+from .views import (
+    agent_json,
+    application_json,
+    call_json,
+    connection_json,
+    export_task_json,
+    fault_json,
+    import_task_json,
+    server_json,
+    task_json,
+)
 
 if TYPE_CHECKING:
-    from .._core import Call, Fault
-    from .._discovery import Application, DiscoveredServer
     from .._fake import MigrationHubFake
-    from .._migrationhub import MigrationTask, Update
 
 #: the control API's path prefix
 CONTROL_PREFIX = "/mhub-api/"
@@ -111,96 +118,6 @@ def route(method: str, path: str) -> Callable[[Handler], Handler]:
     return declare
 
 
-# --- the fake's records as JSON ---------------------------------------------------------
-
-_UPDATE_KEYS = (
-    "status",
-    "status_detail",
-    "progress_percent",
-    "update_date_time",
-    "update_date_time_epoch",
-    "next_update_seconds",
-)
-
-
-def _moment(moment: datetime | None) -> tuple[str | None, float | None]:
-    return (None, None) if moment is None else (moment.isoformat(), moment.timestamp())
-
-
-def _update_json(update: Update) -> dict[str, Any]:
-    iso, epoch = _moment(update.update_date_time)
-    values = (update.status, update.status_detail, update.progress_percent, iso, epoch, update.next_update_seconds)
-    return dict(zip(_UPDATE_KEYS, values, strict=True))
-
-
-def task_json(task: MigrationTask) -> dict[str, Any]:
-    """A task as the control API answers it (the README shows one)."""
-
-    updates = task.updates  # one snapshot: the latest state and the history agree
-    latest = _update_json(updates[-1]) if updates else dict.fromkeys(_UPDATE_KEYS)
-    return {
-        "stream": task.stream,
-        "name": task.name,
-        **latest,
-        "is_stale": bool(updates) and updates[-1].overdue_at(now()),
-        "updates": [_update_json(u) for u in updates],
-        "created_artifacts": task.created_artifacts,
-        "discovered_resources": task.discovered_resources,
-        "source_resources": task.source_resources,
-        "resource_attributes": task.resource_attributes,
-    }
-
-
-def _call_json(call: Call) -> dict[str, Any]:
-    return {
-        "operation": call.operation,
-        "service": call.service,
-        "region": call.region,
-        "account": call.account,
-        "params": call.params,
-        "error_code": call.error_code,
-        "error_message": call.error_message,
-        "injected": call.injected,
-    }
-
-
-def _application_json(application: Application) -> dict[str, Any]:
-    iso, epoch = _moment(application.last_updated_time)
-    return {
-        "application_id": application.application_id,
-        "name": application.name,
-        "description": application.description,
-        "items": application.items,
-        "tags": [{"key": k, "value": v} for k, v in application.tags],
-        "status": application.status,
-        "last_updated_time": iso,
-        "last_updated_time_epoch": epoch,
-    }
-
-
-def _server_json(server: DiscoveredServer) -> dict[str, Any]:
-    return {
-        "configuration_id": server.configuration_id,
-        "host_name": server.host_name,
-        "os_name": server.os_name,
-        "os_version": server.os_version,
-        "ip_address": server.ip_address,
-        "server_type": server.server_type,
-        "tags": [{"key": k, "value": v} for k, v in server.tags],
-    }
-
-
-def _fault_json(fault: Fault) -> dict[str, Any]:
-    return {
-        "operation": fault.operation,
-        "error_code": fault.error_code,
-        "times": fault.times,
-        "message": fault.message,
-        "retry_after_seconds": fault.retry_after_seconds,
-        "fired": fault.fired,
-    }
-
-
 # --- the routes -----------------------------------------------------------------------
 
 
@@ -248,7 +165,7 @@ class ControlAPI:
 
     @route("GET", "calls")
     def calls(self) -> Any:
-        return {"calls": [_call_json(c) for c in self.fake.calls]}
+        return {"calls": [call_json(c) for c in self.fake.calls]}
 
     @route("GET", "home-region")
     def get_home_region(self, *, account: str | None = None) -> Any:
@@ -280,7 +197,7 @@ class ControlAPI:
 
     @route("GET", "faults")
     def get_faults(self) -> Any:
-        return {"faults": [_fault_json(f) for f in self.fake.faults]}
+        return {"faults": [fault_json(f) for f in self.fake.faults]}
 
     @route("GET", "denied")
     def get_denied(self) -> Any:
@@ -307,7 +224,7 @@ class ControlAPI:
 
     @route("GET", "applications")
     def get_applications(self, *, account: str | None = None) -> Any:
-        return {"applications": [_application_json(a) for a in self.fake.applications(account=account)]}
+        return {"applications": [application_json(a) for a in self.fake.applications(account=account)]}
 
     @route("POST", "applications")
     def add_application(
@@ -322,11 +239,11 @@ class ControlAPI:
         application = self.fake.add_application(
             application_id, status=status, name=name, description=description, account=account
         )
-        return _application_json(application)
+        return application_json(application)
 
     @route("GET", "discovered-resources")
     def get_discovered_resources(self, *, account: str | None = None) -> Any:
-        return {"discovered_resources": [_server_json(s) for s in self.fake.discovered_resources(account=account)]}
+        return {"discovered_resources": [server_json(s) for s in self.fake.discovered_resources(account=account)]}
 
     @route("POST", "discovered-resources")
     def add_discovered_resource(
@@ -349,7 +266,73 @@ class ControlAPI:
             server_type=server_type,
             account=account,
         )
-        return _server_json(server)
+        return server_json(server)
+
+    @route("GET", "agents")
+    def get_agents(self, *, account: str | None = None) -> Any:
+        return {"agents": [agent_json(a) for a in self.fake.agents(account=account)]}
+
+    @route("POST", "agents")
+    def add_agent(
+        self,
+        *,
+        agent_id: str,
+        agent_type: str = "AGENT",
+        host_name: str | None = None,
+        ip_address: str | None = None,
+        mac_address: str | None = None,
+        health: str = "HEALTHY",
+        collection_status: str | None = None,
+        connector_id: str | None = None,
+        version: str | None = None,
+        account: str | None = None,
+    ) -> Any:
+        agent = self.fake.add_agent(
+            agent_id,
+            agent_type=agent_type,
+            host_name=host_name,
+            ip_address=ip_address,
+            mac_address=mac_address,
+            health=health,
+            collection_status=collection_status,
+            connector_id=connector_id,
+            version=version,
+            account=account,
+        )
+        return agent_json(agent)
+
+    @route("GET", "connections")
+    def get_connections(self, *, account: str | None = None) -> Any:
+        return {"connections": [connection_json(c) for c in self.fake.connections(account=account)]}
+
+    @route("POST", "connections")
+    def add_connection(
+        self,
+        *,
+        source_id: str,
+        destination_id: str,
+        port: int | None = None,
+        transport_protocol: str | None = None,
+        count: int = 1,
+        account: str | None = None,
+    ) -> Any:
+        connection = self.fake.add_connection(
+            source_id, destination_id, port=port, transport_protocol=transport_protocol, count=count, account=account
+        )
+        return connection_json(connection)
+
+    @route("POST", "import-files")
+    def add_import_file(self, *, url: str, content: str, account: str | None = None) -> Any:
+        self.fake.add_import_file(url, content, account=account)
+        return {}
+
+    @route("GET", "import-tasks")
+    def get_import_tasks(self, *, account: str | None = None) -> Any:
+        return {"import_tasks": [import_task_json(t) for t in self.fake.import_tasks(account=account)]}
+
+    @route("GET", "export-tasks")
+    def get_export_tasks(self, *, account: str | None = None) -> Any:
+        return {"export_tasks": [export_task_json(t) for t in self.fake.export_tasks(account=account)]}
 
     @route("GET", "unexplained")
     def unexplained(self) -> Any:
