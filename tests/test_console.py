@@ -188,6 +188,32 @@ def test_markup_in_a_task_name_or_detail_is_shown_as_text(console: Any, mgh: Any
     assert console.execute_script("return window.pwned") is None
 
 
+def test_discovered_servers_agents_imports_and_exports_are_listed_as_text(
+    console: Any, mhub_fake: MigrationHubFake, discovery: Any
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    mhub_fake.discovery_task_seconds = 0
+    mhub_fake.add_discovered_resource("d-server-0a", host_name=MARKUP_NAME, os_name="Ubuntu", ip_address="10.0.0.1")
+    mhub_fake.add_agent("o-0123456789abcdef0", host_name="web-1", health="SHUTDOWN")
+    plan = f'ExternalId,HostName,Tags\nvm-1,web-9,"zone:{MARKUP_DETAIL.replace(",", "")}"\nvm-2,web-10,notatag\n'
+    mhub_fake.add_import_file("s3://plans/p.csv", plan)
+    discovery.start_import_task(name=MARKUP_NAME, importUrl="s3://plans/p.csv")
+    discovery.start_export_task()
+    wait_for(console, lambda d: "IMPORT_COMPLETE_WITH_ERRORS" in d.find_element(By.ID, "imports").text)
+    wait_for(console, lambda d: "SUCCEEDED" in d.find_element(By.ID, "exports").text)
+    servers = console.find_element(By.ID, "servers").text
+    assert MARKUP_NAME in servers and "Ubuntu" in servers and "10.0.0.1" in servers and "web-9" in servers
+    agents = console.find_element(By.ID, "agents").text
+    assert "o-0123456789abcdef0" in agents and "SHUTDOWN" in agents and "STOPPED" in agents
+    imports = console.find_element(By.ID, "imports").text
+    assert MARKUP_NAME in imports and "s3://plans/p.csv" in imports
+    assert "123456789012_Server.csv" in console.find_element(By.ID, "exports").text
+    assert console.find_elements(By.TAG_NAME, "img") == []
+    assert console.find_elements(By.ID, "bold") == []
+    assert console.execute_script("return window.pwned") is None
+
+
 def test_the_console_says_so_when_the_server_stops(browser: Any, mhub_fake: MigrationHubFake) -> None:
     from selenium.webdriver.common.by import By
 
