@@ -21,6 +21,10 @@ Targets:
 5. Server mode: a client that sends nothing is answered 408 and closed within
    3 s of connecting (timeout 0.3 s), and ``stop()`` with an idle and a
    kept-alive connection open returns within 1 s.
+6. Application Discovery Service: a 1,000-row import (from StartImportTask to
+   the DescribeImportTasks that sees it done) and an export of 1,000 servers
+   (from StartExportTask to the zip downloaded) each take under 1 s; peak
+   memory reported, beside reading the same file with csv.DictReader.
 
 Machines are shared and noisy, so every figure is a median; baseline and
 candidate are measured in alternating rounds (their order flipping from round
@@ -49,6 +53,7 @@ for _name in (
 
 import argparse
 import contextlib
+import csv
 import gc
 import http.client
 import io
@@ -59,6 +64,9 @@ import subprocess
 import sys
 import tempfile
 import time
+import tracemalloc
+import urllib.request
+import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -113,6 +121,8 @@ class Settings:
     startup_runs: int
     #: target 5: silent clients timed out, and server stops per variant
     server_rounds: int
+    #: target 6: imports and exports of ADS_ROWS rows/servers per variant
+    ads_rounds: int = 5
 
     @classmethod
     def make(cls, quick: bool) -> Settings:
@@ -127,6 +137,7 @@ class Settings:
                 retry_pairs=10,
                 startup_runs=5,
                 server_rounds=3,
+                ads_rounds=2,
             )
         return cls(
             False,
@@ -670,6 +681,116 @@ def bench_server(s: Settings) -> Result:
     )
 
 
+# --- 6: Application Discovery Service imports and exports -------------------------------
+
+ADS_ROWS = 1000
+ADS_HEADER = "ExternalId,HostName,IPAddress,OS.Name,OS.Version,CPU.NumberOfCores,RAM.TotalSizeInMB,Applications,Tags"
+
+
+def _ads_plan() -> str:
+    rows = [
+        f'vm-{n},host-{n}.corp.example.com,10.{n // 250}.{n % 250}.1,Ubuntu,22.04,4,8192,app-{n % 20},"env:prod, n:{n}"'
+        for n in range(ADS_ROWS)
+    ]
+    return "\n".join([ADS_HEADER, *rows]) + "\n"
+
+
+def _trace(on: bool) -> None:
+    if on:
+        tracemalloc.start()
+
+
+def _traced() -> int:
+    """The peak of what tracemalloc traced, and it stopped; 0 when it was not tracing."""
+    if not tracemalloc.is_tracing():
+        return 0
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak
+
+
+def _ads_import(plan: str, trace: bool = False) -> tuple[int, int]:
+    """Import ``plan`` through a boto3 client, until done: (ns, peak bytes when traced, else 0)."""
+    with pytest_migrationhub.mock_migrationhub(discovery_task_seconds=0) as fake:
+        fake.add_import_file("s3://bench/plan.csv", plan)
+        client = mgh_client(service="discovery")
+        _trace(trace)
+        start = time.perf_counter_ns()
+        task = client.start_import_task(name="bench", importUrl="s3://bench/plan.csv")["task"]
+        done = client.describe_import_tasks(filters=[{"name": "IMPORT_TASK_ID", "values": [task["importTaskId"]]}])
+        elapsed = time.perf_counter_ns() - start
+        peak = _traced()
+        assert done["tasks"][0]["serverImportSuccess"] == ADS_ROWS, done
+    return elapsed, peak
+
+
+def _ads_export(trace: bool = False) -> tuple[int, int]:
+    """Export ADS_ROWS servers (with their applications and tags) until the zip is downloaded:
+    (ns, peak bytes when traced, else 0)."""
+    with pytest_migrationhub.mock_migrationhub(discovery_task_seconds=0) as fake:
+        fake.add_import_file("s3://bench/plan.csv", _ads_plan())
+        client = mgh_client(service="discovery")
+        client.start_import_task(name="bench", importUrl="s3://bench/plan.csv")
+        client.describe_import_tasks()
+        _trace(trace)
+        start = time.perf_counter_ns()
+        export = client.start_export_task()["exportId"]
+        [info] = client.describe_export_tasks(exportIds=[export])["exportsInfo"]
+        with urllib.request.urlopen(info["configurationsDownloadUrl"], timeout=30) as response:
+            content = response.read()
+        elapsed = time.perf_counter_ns() - start
+        peak = _traced()
+        assert zipfile.ZipFile(io.BytesIO(content)).read("123456789012_Server.csv").count(b"\n") == ADS_ROWS + 1
+    return elapsed, peak
+
+
+def _csv_floor(plan: str, trace: bool = False) -> tuple[int, int]:
+    """The baseline: reading the same file with csv.DictReader and keeping each row: (ns, peak bytes)."""
+    _trace(trace)
+    start = time.perf_counter_ns()
+    rows = [dict(row) for row in csv.DictReader(io.StringIO(plan))]
+    elapsed = time.perf_counter_ns() - start
+    peak = _traced()
+    assert len(rows) == ADS_ROWS
+    return elapsed, peak
+
+
+def bench_ads(s: Settings) -> Result:
+    plan = _ads_plan()
+    _ads_import(plan)  # warm-up: the model, the schema, the endpoint
+    imports, floors, exports = [], [], []
+    for _ in range(s.ads_rounds):
+        imports.append(_ads_import(plan))
+        floors.append(_csv_floor(plan))
+        exports.append(_ads_export())
+    imported, exported, floor = (median([r[0] for r in runs]) for runs in (imports, exports, floors))
+    # Memory in runs of their own: tracing slows what it traces.
+    memory = {"import": _ads_import(plan, True)[1] / 2**20, "export": _ads_export(True)[1] / 2**20}
+    memory["floor"] = _csv_floor(plan, True)[1] / 2**20
+    passed = imported <= 1e9 and exported <= 1e9
+    return Result(
+        6,
+        f"ADS: a {ADS_ROWS}-row import, a {ADS_ROWS}-server export",
+        passed,
+        [
+            row("import, until done", f"{ns_to_ms(imported):.1f} ms", f"median of {len(imports)}; target <= 1000 ms"),
+            row("baseline: csv.DictReader", f"{ns_to_ms(floor):.1f} ms", f"ratio {imported / floor:.0f}x"),
+            row(
+                "import, peak memory",
+                f"{memory['import']:.1f} MiB",
+                f"tracemalloc; the baseline's {memory['floor']:.1f} MiB",
+            ),
+            row(
+                "export, until downloaded",
+                f"{ns_to_ms(exported):.1f} ms",
+                f"median of {len(exports)}; target <= 1000 ms",
+            ),
+            row("baseline: the import", f"{ns_to_ms(imported):.1f} ms", f"ratio {exported / imported:.2f}x"),
+            row("export, peak memory", f"{memory['export']:.1f} MiB", "tracemalloc, the request to the download"),
+        ],
+    )
+
+
 # --- main -------------------------------------------------------------------
 
 BENCHES: dict[int, Callable[[Settings], Result]] = {
@@ -678,6 +799,7 @@ BENCHES: dict[int, Callable[[Settings], Result]] = {
     3: bench_retries,
     4: bench_startup,
     5: bench_server,
+    6: bench_ads,
 }
 
 
@@ -685,7 +807,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer rounds (~15 s); noisier")
     parser.add_argument(
-        "--only", default="1,2,3,4,5", metavar="N,N", help="comma-separated target numbers to run (default: all)"
+        "--only", default="1,2,3,4,5,6", metavar="N,N", help="comma-separated target numbers to run (default: all)"
     )
     args = parser.parse_args(argv)
     try:
