@@ -20,7 +20,7 @@ from ._version import __version__ as __version__
 
 if TYPE_CHECKING:
     from ._core import Call
-    from ._discovery import Application, DiscoveredServer
+    from ._discovery import Agent, Application, Connection, ContinuousExport, DiscoveredServer, ExportTask, ImportTask
     from ._fake import AccountView, MigrationHubFake
     from ._migrationhub import MigrationTask, Stream, Update
     from ._server import MigrationHubServer
@@ -28,9 +28,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AccountView",
+    "Agent",
     "Application",
     "Call",
+    "Connection",
+    "ContinuousExport",
     "DiscoveredServer",
+    "ExportTask",
+    "ImportTask",
     "MigrationHubAssertionError",
     "MigrationHubFake",
     "MigrationHubFakeError",
@@ -86,8 +91,13 @@ _LAZY = {
     "AccountView": "._fake",
     "MigrationHubFake": "._fake",
     "MigrationHubServer": "._server",
+    "Agent": "._discovery",
     "Application": "._discovery",
+    "Connection": "._discovery",
+    "ContinuousExport": "._discovery",
     "DiscoveredServer": "._discovery",
+    "ExportTask": "._discovery",
+    "ImportTask": "._discovery",
     "Call": "._core",
     "MigrationTask": "._migrationhub",
     "Stream": "._migrationhub",

@@ -294,7 +294,7 @@ def _collector_counts(agents: list[Agent], noun: str, listed: str) -> dict[str, 
 
 
 def _summary_of(agent: Agent) -> str:
-    kind = agent.agent_type.upper()
+    kind = agent.agent_type
     return next((name for name, (_, _, types) in _SUMMARIES.items() if kind in types), "agentSummary")
 
 

@@ -119,6 +119,12 @@ class TaskMethods:
         if isinstance(count, bool) or not isinstance(count, int) or count < 1:
             raise MigrationHubFakeError(f"add_connection: count must be a whole number of 1 or more; got {count!r}.")
         _text("add_connection", "transport_protocol", transport_protocol)
+        if source_id == destination_id:
+            # ListServerNeighbors would list the server as its own neighbour, one hop from itself.
+            raise MigrationHubFakeError(
+                f"add_connection: a connection is between two servers; source_id and destination_id are both "
+                f"{source_id!r}."
+            )
         with self._store.lock:
             found = self._inventory(account)
             for server in (source_id, destination_id):
