@@ -16,6 +16,9 @@ from typing import Any
 
 #: the path every download URL starts with
 DOWNLOADS_PREFIX = "/mhub-api/downloads/"
+#: how often, in seconds, the fake's own endpoint looks whether it was told to stop: ``close()``
+#: (the fixture's teardown) waits up to this long, and socketserver's default is half a second
+POLL_SECONDS = 0.02
 
 
 class Downloads:
@@ -63,7 +66,9 @@ class Downloads:
         if self._endpoint is None:
             endpoint = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
             endpoint.daemon_threads = True
-            threading.Thread(target=endpoint.serve_forever, name="mhub-downloads", daemon=True).start()
+            threading.Thread(
+                target=endpoint.serve_forever, args=(POLL_SECONDS,), name="mhub-downloads", daemon=True
+            ).start()
             self._endpoint = endpoint
         host, port = self._endpoint.server_address[:2]
         return f"http://{host!s}:{port}"
@@ -82,7 +87,10 @@ def _handler(downloads: Downloads) -> Any:
             self.send_header("Content-Type", content_type(self.path))
             self.send_header("Content-Length", str(len(content)))
             self.end_headers()
-            self.wfile.write(content)
+            if self.command != "HEAD":
+                self.wfile.write(content)
+
+        do_HEAD = do_GET
 
         def log_message(self, format: str, *args: Any) -> None:
             return None

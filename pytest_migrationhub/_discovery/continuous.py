@@ -72,5 +72,8 @@ def _known(ctx: Context, found: Inventory, export_id: str) -> ContinuousExport:
 def describe_continuous_exports(ctx: Context) -> Answer:
     found = inventory(ctx)
     wanted = ctx.body.get("exportIds")
-    exports = [_known(ctx, found, i) for i in wanted] if wanted else list(found.continuous_exports.values())
+    for export_id in wanted or ():
+        _known(ctx, found, export_id)
+    # Oldest first, each once, as DescribeExportTasks lists exports.
+    exports = [e for e in found.continuous_exports.values() if not wanted or e.export_id in wanted]
     return page(ctx, "descriptions", repr(wanted), [e.description_json() for e in exports])

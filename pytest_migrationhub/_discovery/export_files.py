@@ -53,8 +53,12 @@ def _server_files(inventory: Inventory) -> Files:
         ),
         "NetworkInterface.csv": table(
             ("ServerId", "IPAddress", "MACAddress"),
-            [(s.configuration_id, ip, "") for s in servers for ip in s.ip_addresses]
-            + [(s.configuration_id, "", mac) for s in servers for mac in s.mac_addresses],
+            [
+                row
+                for s in servers
+                for row in [(s.configuration_id, ip, "") for ip in s.ip_addresses]
+                + [(s.configuration_id, "", mac) for mac in s.mac_addresses]
+            ],
         ),
         "SystemPerformance.csv": table(
             ("ServerId", *performance),

@@ -15,7 +15,7 @@ from .._core import Answer, Context, ServiceError, from_epoch, now
 from .common import INVALID, TASK_SECONDS, handles, inventory, page
 from .export_files import Files, agent, ec2_recommendations, summary
 from .inventory import Inventory
-from .jobs import ExportTask, export_id
+from .jobs import Agent, ExportTask, export_id
 from .template import zipped
 
 #: detailed agent exports: at most this many running at once, and this many a day
@@ -41,6 +41,13 @@ def _agent_filter(ctx: Context) -> str | None:
         if len(spec["values"]) != 1:
             raise ServiceError(
                 INVALID, f"{ctx.operation}: $.filters[{index}].values: name exactly one agent ID; got {spec['values']}"
+            )
+        if agent_id is not None and spec["values"][0] != agent_id:
+            # A second filter naming another agent: one agent is exported (or listed), never the last named.
+            raise ServiceError(
+                INVALID,
+                f"{ctx.operation}: $.filters[{index}].values: name exactly one agent ID; "
+                f"got {agent_id!r} and {spec['values'][0]!r}",
             )
         agent_id = spec["values"][0]
     return agent_id
@@ -98,9 +105,11 @@ def _export(ctx: Context, found: Inventory, kind: str, agent_id: str | None) -> 
     found.export_tasks[task.export_id] = task
     account, publish = ctx.account.account_id, ctx.services.downloads.publish
     request = dict(ctx.body)
+    # An agent deleted while its export runs keeps the data it collected: export it as it was asked for.
+    asked_for = found.agents.get(agent_id) if agent_id is not None else None
 
     def finish(inventory: Inventory, when: datetime) -> None:
-        task.files = _files(account, inventory, task, request, when)
+        task.files = _files(account, inventory, task, request, when, asked_for)
         task.status, task.message = "SUCCEEDED", "Data export completed"
         task.url = publish(f"{task.export_id}.zip", zipped(task.files))
 
@@ -108,9 +117,16 @@ def _export(ctx: Context, found: Inventory, kind: str, agent_id: str | None) -> 
     return task
 
 
-def _files(account: str, inventory: Inventory, task: ExportTask, request: dict[str, Any], when: datetime) -> Files:
+def _files(
+    account: str,
+    inventory: Inventory,
+    task: ExportTask,
+    request: dict[str, Any],
+    when: datetime,
+    asked_for: Agent | None,
+) -> Files:
     if task.kind == "agent":
-        found = inventory.agents.get(task.agent_id or "")
+        found = inventory.agents.get(task.agent_id or "", asked_for)
         return agent(account, found, request, when) if found is not None else {}
     if task.kind == "ec2-recommendations":
         preferences = request["preferences"]["ec2RecommendationsPreferences"]
