@@ -63,7 +63,15 @@ def start_import_task(ctx: Context) -> Answer:
 
 
 def _run(task: ImportTask, inventory: Inventory, moment: datetime, publish: Any) -> None:
-    """Import the task's file into ``inventory`` as of ``moment``."""
+    """Import the task's file into ``inventory`` as of ``moment``; a task BatchDeleteImportData was
+    asked to delete while it ran stays DELETE_IN_PROGRESS, its deletion following."""
+    deleting = task.status == "DELETE_IN_PROGRESS"
+    _import(task, inventory, moment, publish)
+    if deleting:
+        task.status = "DELETE_IN_PROGRESS"
+
+
+def _import(task: ImportTask, inventory: Inventory, moment: datetime, publish: Any) -> None:
     task.completed = moment
     content = inventory.import_files.get(task.import_url)
     try:
@@ -87,7 +95,8 @@ def _run(task: ImportTask, inventory: Inventory, moment: datetime, publish: Any)
             row.server = matcher.find(row.values)
             if not row.server:
                 row.server, row.creates = new_configuration_id("server"), True
-            matcher.add(row.server, row.values)
+            if "ServerId" not in row.values:  # a ServerId row's other fields are read-only: they identify nothing
+                matcher.add(row.server, row.values)
     good = [row for row in rows if not row.errors]
     status = _over_quota(inventory, good)
     if status is not None:
@@ -157,20 +166,20 @@ def batch_delete_import_data(ctx: Context) -> Answer:
         if task is None or task.hidden:
             errors.append(_error(task_id, "NOT_FOUND", f"No import task has the ID {task_id!r}"))
             continue
+        if not task.status.startswith("DELETE"):
+            day = found.deleted_records.setdefault(moment.date(), 0)
+            if day + task.records > MAX_DELETIONS_PER_DAY:
+                message = f"Deleting its {task.records} records would pass today's limit of {MAX_DELETIONS_PER_DAY}"
+                errors.append(_error(task_id, "OVER_LIMIT", message))
+                continue  # not deleted: its history stays too, so it can be deleted another day
+            found.deleted_records[moment.date()] = day + task.records
+            due = max(moment, task.due) + timedelta(seconds=ctx.services.seconds[TASK_SECONDS])
+            found.schedule(due, partial(_delete, task))
+            # An import still running finishes first (see _run), then is taken back: deleting it is
+            # under way from now on, so asking again does nothing.
+            task.status = "DELETE_IN_PROGRESS"
         if ctx.body.get("deleteHistory"):
             task.hidden = True
-        if task.status.startswith("DELETE"):
-            continue
-        day = found.deleted_records.setdefault(moment.date(), 0)
-        if day + task.records > MAX_DELETIONS_PER_DAY:
-            message = f"Deleting its {task.records} records would pass today's limit of {MAX_DELETIONS_PER_DAY}"
-            errors.append(_error(task_id, "OVER_LIMIT", message))
-            continue
-        found.deleted_records[moment.date()] = day + task.records
-        due = max(moment, task.due) + timedelta(seconds=ctx.services.seconds[TASK_SECONDS])
-        found.schedule(due, partial(_delete, task))
-        if task.completed is not None:
-            task.status = "DELETE_IN_PROGRESS"
     return {"errors": errors} if errors else {}
 
 

@@ -108,12 +108,14 @@ class ImportTask:
     errors_url: str | None = None
     #: what it did, which BatchDeleteImportData takes back: the servers and applications it created,
     #: the tags (server, key, value) and memberships (application, server) it added, and the fields
-    #: it set (server, column, value before, value after)
+    #: it set (server, column, value before, value after), and the servers' own attributes it changed
+    #: (server, attribute, value before, value after)
     created_servers: list[str] = field(default_factory=list)
     created_applications: list[str] = field(default_factory=list)
     tags: list[tuple[str, str, str]] = field(default_factory=list)
     memberships: list[tuple[str, str]] = field(default_factory=list)
     changes: list[tuple[str, str, str | None, str]] = field(default_factory=list)
+    attributes: list[tuple[str, str, str | None, str | None]] = field(default_factory=list)
     #: how many records (rows) it imported
     records: int = 0
     #: removed from DescribeImportTasks (BatchDeleteImportData with deleteHistory)

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import csv
 import io
+import math
+import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -70,6 +72,10 @@ FIGURES = tuple(c for c in COLUMNS[13:30] if c not in PERCENT)
 WRITABLE_WITH_SERVER_ID = ("Applications", "ApplicationWave")
 #: the largest import file, in bytes (10 MB)
 MAX_FILE = 10 * 1024 * 1024
+#: how a zip file starts (a local file header, or the end record of an empty zip); a CSV may start with "PK"
+ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
+#: a number as a file writes it: digits, an optional fraction and exponent
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\Z")
 ERRORS_FILE = "errors-file.csv"
 FAILED_ENTRIES_FILE = "failed-entries-file.csv"
 ERRORS_HEADER = ("LineNumber", "ColumnName", "ExternalId", "ErrorMessage")
@@ -100,7 +106,7 @@ def read(content: bytes) -> tuple[list[str], list[Row]]:
     """The header and the rows of an import file, or :class:`UnreadableFile`."""
     if len(content) > MAX_FILE:
         raise UnreadableFile("IMPORT_FAILED", f"The import file is {len(content)} bytes; the most is 10 MB")
-    if content.startswith(b"PK"):
+    if content[:4] in ZIP_SIGNATURES:
         raise UnreadableFile(
             "IMPORT_FAILED_UNSUPPORTED_FILE_TYPE",
             "The import file is a zip (an RVTools export?); the fake reads the Migration Hub import template only",
@@ -109,7 +115,10 @@ def read(content: bytes) -> tuple[list[str], list[Row]]:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise UnreadableFile("IMPORT_FAILED_UNSUPPORTED_FILE_TYPE", "The import file is not UTF-8 text") from None
-    lines = list(csv.reader(io.StringIO(text)))
+    try:
+        lines = list(csv.reader(io.StringIO(text)))
+    except csv.Error as error:  # a field over csv's size limit, a NUL before Python 3.11
+        raise UnreadableFile("IMPORT_FAILED", f"The import file is not CSV the fake can read: {error}") from None
     header = [name.strip() for name in (lines[0] if lines else [])]
     if not any(name in COLUMNS for name in header):
         raise UnreadableFile(
@@ -125,6 +134,8 @@ def read(content: bytes) -> tuple[list[str], list[Row]]:
             name: cell.strip() for name, cell in zip(header, cells, strict=False) if name in COLUMNS and cell.strip()
         }
         rows.append(Row(number, values, cells))
+    if not rows:
+        raise UnreadableFile("IMPORT_FAILED", "The import file has its header line and no records")
     return header, rows
 
 
@@ -153,10 +164,10 @@ def check(row: Row, inventory: Inventory) -> None:
 def _number_problem(column: str, value: str | None) -> str | None:
     if value is None:
         return None
-    try:
-        number = float(value)
-    except ValueError:
+    # float() alone would take "nan", "inf", "1_000" and non-ASCII digits; "1e999" is infinite
+    if not _NUMBER.match(value) or not math.isfinite(float(value)):
         return f"{value!r} is not a number"
+    number = float(value)
     if column in WHOLE and (not number.is_integer() or number < 1):
         return f"{value!r} is not a whole number of 1 or more"
     if column in PERCENT and not 0 <= number <= 100:
@@ -243,9 +254,12 @@ def apply(row: Row, inventory: Inventory, task: ImportTask, moment: datetime) ->
 
 #: the template columns a server keeps as attributes of its own too
 _NAMED = {"HostName": "host_name", "OS.Name": "os_name", "OS.Version": "os_version"}
+#: a server's own attributes an import may set (BatchDeleteImportData restores them)
+_ATTRIBUTES = ("host_name", "os_name", "os_version", "ip_address", "server_type")
 
 
 def _update(server: DiscoveredServer, values: dict[str, str], task: ImportTask) -> None:
+    attributes = {name: getattr(server, name) for name in _ATTRIBUTES}
     for column, value in values.items():
         if column not in ("Applications", "ApplicationWave", "Tags", "ServerId"):
             task.changes.append((server.configuration_id, column, server.imported.get(column), value))
@@ -257,6 +271,9 @@ def _update(server: DiscoveredServer, values: dict[str, str], task: ImportTask) 
         server.ip_address = split_list(values["IPAddress"])[0]
     if values.get("VMware.MoRefId"):
         server.server_type = "VMWARE_VM"
+    for name, before in attributes.items():
+        if getattr(server, name) != before:
+            task.attributes.append((server.configuration_id, name, before, getattr(server, name)))
 
 
 def undo(task: ImportTask, inventory: Inventory) -> None:
@@ -279,8 +296,11 @@ def undo(task: ImportTask, inventory: Inventory) -> None:
                 del server.imported[column]
             else:
                 server.imported[column] = before
-                if column in _NAMED:
-                    setattr(server, _NAMED[column], before)
+    # A server's own attributes (a seeded host name, say) are not among its imported fields.
+    for server_id, attribute, had, got in reversed(task.attributes):
+        server = inventory.discovered.get(server_id)
+        if server is not None and getattr(server, attribute) == got:
+            setattr(server, attribute, had)
 
 
 def errors_zip(header: list[str], failed: list[Row]) -> bytes:
@@ -288,11 +308,13 @@ def errors_zip(header: list[str], failed: list[Row]) -> bytes:
     errors, entries = io.StringIO(), io.StringIO()
     errors_csv, entries_csv = csv.writer(errors, lineterminator="\n"), csv.writer(entries, lineterminator="\n")
     errors_csv.writerow(ERRORS_HEADER)
-    entries_csv.writerow(header)
+    if header:  # a file that could not be read has no header and no entries: that file is empty
+        entries_csv.writerow(header)
     for row in failed:
         for column, message in row.errors:
             errors_csv.writerow((row.line, column, row.values.get("ExternalId", ""), message))
-        entries_csv.writerow(row.raw)
+        if row.raw:
+            entries_csv.writerow(row.raw)
     return zipped({ERRORS_FILE: errors.getvalue().encode(), FAILED_ENTRIES_FILE: entries.getvalue().encode()})
 
 
