@@ -306,3 +306,29 @@ def test_a_fault_or_denial_on_an_operation_the_fake_does_not_serve_is_refused(
     with pytest.raises(MigrationHubFakeError, match=r"^deny: mhub_fake does not implement discovery StartExportTask"):
         mhub_fake.deny("StartExportTask")
     assert mhub_fake.unexplained() == []
+
+
+#: every paginator botocore ships for discovery, and the test file that drives it against the fake
+PAGINATED = {
+    "DescribeAgents": "test_discovery_agents.py",
+    "DescribeContinuousExports": "test_discovery_deletions.py",
+    "DescribeExportConfigurations": "test_discovery_export_tasks.py",
+    "DescribeExportTasks": "test_discovery_export_tasks.py",
+    "DescribeImportTasks": "test_discovery_import_tasks.py",
+    "DescribeTags": "test_discovery_tags.py",
+    "ListConfigurations": "test_discovery_configurations.py",
+}
+
+
+def test_every_paginator_botocore_ships_for_discovery_is_driven_by_a_test(discovery: Any) -> None:
+    from pathlib import Path
+
+    from botocore import xform_name
+
+    shipped = {name for name in PAGINATED if discovery.can_paginate(xform_name(name))}
+    model = discovery.meta.service_model
+    # A paginator botocore adds is an operation that can_paginate: it must be listed (and driven) here.
+    assert {name for name in model.operation_names if discovery.can_paginate(xform_name(name))} == shipped
+    for name in shipped:
+        source = (Path(__file__).parent / PAGINATED[name]).read_text(encoding="utf-8")
+        assert "get_paginator(" in source and f'"{xform_name(name)}"' in source, (name, PAGINATED[name])
