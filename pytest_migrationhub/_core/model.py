@@ -51,6 +51,14 @@ class Catalog:
     by_name: dict[str, Operation]
     #: every error shape of each service -> HTTP status
     service_errors: dict[str, dict[str, int]]
+    #: botocore's model of each service, for what an answer may hold
+    models: dict[str, Any] = field(default_factory=dict)
+
+    def models_member(self, service: str, shape: str, member: str) -> bool:
+        """Whether the installed botocore models ``member`` of ``shape`` (a structure's member or an
+        enum's value): an answer holds only what the SDK reading it knows."""
+        found = self.models[service].shape_for(shape)
+        return member in (found.members if found.type_name == "structure" else (found.enum or ()))
 
     def lookup(self, name: str) -> Operation | None:
         """Find an operation by its API name or its boto3 method name."""
@@ -95,8 +103,9 @@ def _build() -> Catalog:
     by_target: dict[str, Operation] = {}
     by_name: dict[str, Operation] = {}
     service_errors: dict[str, dict[str, int]] = {}
+    models: dict[str, Any] = {}
     for service, prefix in SERVICES.items():
-        model = session.get_service_model(service)
+        model = models[service] = session.get_service_model(service)
         errors: dict[str, int] = {}
         for op_name in model.operation_names:
             op_model = model.operation_model(op_name)
@@ -117,7 +126,7 @@ def _build() -> Catalog:
             by_target[op.target] = op
             by_name[op_name] = op
         service_errors[service] = errors
-    return Catalog(by_target, by_name, service_errors)
+    return Catalog(by_target, by_name, service_errors, models)
 
 
 def request_schema(operation: str) -> Schema:

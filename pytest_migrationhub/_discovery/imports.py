@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
-from .._core import Answer, Context, ServiceError, now
+from .._core import Answer, Context, ServiceError, catalog, now
 from .common import INVALID, TASK_SECONDS, handles, inventory, page
 from .inventory import Inventory
 from .jobs import ImportTask, import_task_id
@@ -83,11 +83,15 @@ def _import(task: ImportTask, inventory: Inventory, moment: datetime, publish: A
             )
         header, rows = read(content)
     except UnreadableFile as error:
-        task.status = error.status
+        # A botocore that models no IMPORT_FAILED_UNSUPPORTED_FILE_TYPE knows the file only as failed.
+        task.status = (
+            error.status if catalog().models_member("discovery", "ImportStatus", error.status) else "IMPORT_FAILED"
+        )
         unread = Row(0, {}, [], [("", str(error))])
         task.errors_url = publish(f"{task.import_task_id}.zip", errors_zip([], [unread]))
         return
-    task.file_classification = "IMPORT_TEMPLATE"
+    if catalog().models_member("discovery", "ImportTask", "fileClassification"):
+        task.file_classification = "IMPORT_TEMPLATE"
     matcher = Matcher(inventory.discovered)
     for row in rows:
         check(row, inventory)
