@@ -12,6 +12,10 @@ Targets:
 2. The fake holds it all (streams, tasks, every update, and the record of every
    call, as ``mhub_fake.calls`` keeps it) in under 30 MB, measured with
    tracemalloc from an empty fake.
+3. Scenarios: with 1,000 discovered servers besides, ``snapshot()``,
+   ``save()``, ``load()`` and ``restore()`` each take under 1 s (median of a few);
+   the file's size is reported. The baseline: ``json.dumps`` and ``json.loads``
+   of the same data, the floor of any JSON scenario.
 
 The state is built the way a test builds it: tasks with ``fake.add_task`` and
 each update through the fake's wire entry point, ``fake.handle``, with the JSON
@@ -150,7 +154,51 @@ def main(argv: Any = None) -> int:
         frame = stat.traceback[0]
         where = f"{frame.filename.rsplit('/', 2)[-2]}/{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}"
         print(f"     {stat.size / 2**20:7.1f} MB  {stat.count:>8} blocks  {where}")
+    del fake, full_snapshot
+    gc.collect()
+    ok &= scenarios(args)
     return 0 if ok else 1
+
+
+SCENARIO_TARGET_S = 1.0
+
+
+def scenarios(args: argparse.Namespace) -> bool:
+    """Target 3: snapshot, save, load and restore of the whole fake, 1,000 servers included."""
+    import tempfile
+    from pathlib import Path
+
+    fake, _ = build(args.tasks, args.updates)
+    for n in range(1000):
+        fake.add_discovered_resource(
+            f"d-server-0{n:016x}", host_name=f"host-{n}", ip_address=f"10.0.{n // 250}.{n % 250}"
+        )
+    timings: dict[str, list[float]] = {name: [] for name in ("snapshot", "save", "load", "restore", "dumps", "loads")}
+
+    def timed(name: str, work: Any) -> Any:
+        started = time.perf_counter()
+        result = work()
+        timings[name].append(time.perf_counter() - started)
+        return result
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "scenario.json"
+        for _ in range(3):
+            data = timed("snapshot", fake.snapshot)
+            timed("save", lambda: fake.save(path))
+            timed("load", lambda: MigrationHubFake().load(path))
+            timed("restore", lambda data=data: MigrationHubFake().restore(data))
+            text = timed("dumps", lambda data=data: json.dumps(data, separators=(",", ":")))
+            timed("loads", lambda text=text: json.loads(text))
+        size = path.stat().st_size
+    medians = {name: statistics.median(values) for name, values in timings.items()}
+    passed = all(medians[name] <= SCENARIO_TARGET_S for name in ("snapshot", "save", "load", "restore"))
+    print(f"\n3. scenarios, each within {SCENARIO_TARGET_S:.0f} s: {'PASS' if passed else 'FAIL'}")
+    print(f"   {args.tasks} tasks x {args.updates} updates and 1000 servers; the file is {size / 2**20:.1f} MB")
+    for name in ("snapshot", "save", "load", "restore"):
+        print(f"   {name:9} median {medians[name] * 1000:7.0f} ms")
+    print(f"   baseline: json.dumps {medians['dumps'] * 1000:.0f} ms, json.loads {medians['loads'] * 1000:.0f} ms")
+    return passed
 
 
 if __name__ == "__main__":

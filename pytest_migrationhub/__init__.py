@@ -7,6 +7,7 @@ pay for them.
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Any
 
 from ._core import (
@@ -19,7 +20,7 @@ from ._core import (
 from ._version import __version__ as __version__
 
 if TYPE_CHECKING:
-    from ._core import Call
+    from ._core import Call, ScenarioError
     from ._discovery import Agent, Application, Connection, ContinuousExport, DiscoveredServer, ExportTask, ImportTask
     from ._fake import AccountView, MigrationHubFake
     from ._migrationhub import MigrationTask, Stream, Update
@@ -41,6 +42,7 @@ __all__ = [
     "MigrationHubFakeError",
     "MigrationHubServer",
     "MigrationTask",
+    "ScenarioError",
     "Stream",
     "Update",
     "mock_migrationhub",
@@ -55,6 +57,7 @@ def mock_migrationhub(
     assert_all_faults_fired: bool = True,
     stream_deletion_seconds: float = DEFAULT_STREAM_DELETION_SECONDS,
     discovery_task_seconds: float = DEFAULT_DISCOVERY_TASK_SECONDS,
+    scenario: str | os.PathLike[str] | None = None,
 ) -> MigrationHubFake:
     """Return a Migration Hub fake to use as a context manager (or with start()/stop()).
 
@@ -72,6 +75,7 @@ def mock_migrationhub(
         assert_all_faults_fired=assert_all_faults_fired,
         stream_deletion_seconds=stream_deletion_seconds,
         discovery_task_seconds=discovery_task_seconds,
+        scenario=scenario,
     )
 
 
@@ -91,6 +95,7 @@ _LAZY = {
     "AccountView": "._fake",
     "MigrationHubFake": "._fake",
     "MigrationHubServer": "._server",
+    "ScenarioError": "._core",
     "Agent": "._discovery",
     "Application": "._discovery",
     "Connection": "._discovery",

@@ -73,6 +73,14 @@ def _add_serve_command(commands: Any) -> None:
         default=DEFAULT_HOME_REGION,
         help=f"the account's home region (default {DEFAULT_HOME_REGION}; 'none' leaves it unset)",
     )
+    serve_cmd.add_argument(
+        "--state",
+        metavar="PATH",
+        help=(
+            "a scenario file: loaded at start when it exists, written at stop (Ctrl-C, SIGTERM), "
+            "atomically, so that the fake keeps its state across restarts"
+        ),
+    )
     serve_cmd.add_argument("-v", "--verbose", action="store_true", help="log every request on stderr")
 
 
@@ -91,6 +99,11 @@ def _schema(operation: str | None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     return 0
+
+
+def _existing(path: str | None) -> str | None:
+    """``--state PATH`` when there is a file there to load."""
+    return path if path and os.path.exists(path) else None
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -112,7 +125,7 @@ def _serve(args: argparse.Namespace) -> int:
         home_region = home_region_option(args.home_region)
         try:
             # Never started: nothing in this process needs intercepting.
-            fake = MigrationHubFake(home_region=home_region)
+            fake = MigrationHubFake(home_region=home_region, scenario=_existing(args.state))
             server = MigrationHubServer(
                 fake, args.host, args.port, verbose=args.verbose, allowed_hosts=args.allow_host
             ).start()
@@ -135,6 +148,9 @@ def _serve(args: argparse.Namespace) -> int:
                 pass
         finally:
             server.stop()
+            if args.state:
+                fake.save(args.state)
+                print(f"State saved to {args.state}", flush=True)
         return 0
     finally:
         for sig, handler in previous.items():

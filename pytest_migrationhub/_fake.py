@@ -11,6 +11,7 @@ share the fake's state, the core's ``Store``; the wings' methods
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import replace
 from types import TracebackType
@@ -27,6 +28,7 @@ from ._core import (
     MigrationHubFakeError,
     Operation,
     Pipeline,
+    ScenarioMethods,
     Store,
     catalog,
     check_home_region,
@@ -84,7 +86,7 @@ class AccountView:
         return f"<AccountView {self.account_id} home_region={self.home_region!r}>"
 
 
-class MigrationHubFake(MigrationHubMethods, DiscoveryMethods):
+class MigrationHubFake(MigrationHubMethods, DiscoveryMethods, ScenarioMethods):
     """An in-memory AWS Migration Hub that answers botocore clients while started.
 
     Use it through the ``mhub_fake`` pytest fixture, or outside pytest with
@@ -106,6 +108,7 @@ class MigrationHubFake(MigrationHubMethods, DiscoveryMethods):
         assert_all_faults_fired: bool = True,
         stream_deletion_seconds: float = DEFAULT_STREAM_DELETION_SECONDS,
         discovery_task_seconds: float = DEFAULT_DISCOVERY_TASK_SECONDS,
+        scenario: str | os.PathLike[str] | None = None,
     ) -> None:
         __tracebackhide__ = True
         check_home_region(home_region)
@@ -125,6 +128,8 @@ class MigrationHubFake(MigrationHubMethods, DiscoveryMethods):
         self._pipeline = Pipeline(self._store, seconds, self._downloads)
         #: answer one AWS JSON 1.1 request: ``handle(target, body, headers) -> (status, headers, body)``
         self.handle = self._pipeline.handle
+        if scenario is not None:
+            self.load(scenario)
 
     @property
     def stream_deletion_seconds(self) -> float:
@@ -159,12 +164,18 @@ class MigrationHubFake(MigrationHubMethods, DiscoveryMethods):
         """
         return self._downloads
 
-    def reset(self) -> None:
+    def reset(self, *, account: str | None = None) -> None:
         """Forget everything: accounts, streams, tasks, calls, faults, denials, delays.
 
-        The home region goes back to the one the fake was created with.
+        The home region goes back to the one the fake was created with. With
+        ``account``, forget that account's state only (its streams, tasks, ADS
+        records and home region); the rest, calls and faults included, stays.
         """
         with self._store.lock:
+            if account is not None:
+                self._store.account(account)  # a malformed ID is refused, as everywhere
+                self._store.clear_account(account)
+                return
             self._store.clear()
             self._pipeline.clear()
             self._downloads.clear()

@@ -7,8 +7,10 @@ fake, and with it botocore, is imported when a test first asks for the fixture
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Generator, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -34,6 +36,7 @@ _OPTIONS = {
     "assert_all_faults_fired": ("mhub_fake_assert_all_faults_fired", True),
     "stream_deletion_seconds": ("mhub_fake_stream_deletion_seconds", f"{DEFAULT_STREAM_DELETION_SECONDS:g}"),
     "discovery_task_seconds": ("mhub_fake_discovery_task_seconds", f"{DEFAULT_DISCOVERY_TASK_SECONDS:g}"),
+    "scenario": ("mhub_fake_scenario", None),
 }
 #: the options that are a number of seconds, and what their ini option says of them
 _SECONDS = {
@@ -54,7 +57,7 @@ _OPT_OUT = {
 _MARKER_DOC = (
     f"mhub_fake(*, home_region={DEFAULT_HOME_REGION!r}, assert_all_requests_valid=True, "
     f"assert_all_faults_fired=True, stream_deletion_seconds={DEFAULT_STREAM_DELETION_SECONDS:g}, "
-    f"discovery_task_seconds={DEFAULT_DISCOVERY_TASK_SECONDS:g}): configure the Migration Hub fake "
+    f"discovery_task_seconds={DEFAULT_DISCOVERY_TASK_SECONDS:g}, scenario=None): configure the Migration Hub fake "
     "of the mhub_fake fixture; home_region=None leaves the home region unset."
 )
 
@@ -80,6 +83,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     for key, help_text in _SECONDS.items():
         ini, default = _OPTIONS[key]
         parser.addini(ini, help_text, default=default)
+    parser.addini(
+        "mhub_fake_scenario",
+        "A scenario file (mhub_fake.save()) every mhub_fake loads before its test, relative to the ini file.",
+        default="",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -124,6 +132,11 @@ def _read_ini(config: pytest.Config) -> dict[str, Any]:
             options[key] = None
         if not is_seconds(options[key]):
             raise pytest.UsageError(f"{ini} must be a number of seconds, 0 or more; got {seconds!r}.")
+    scenario = str(config.getini("mhub_fake_scenario")).strip()
+    if scenario:
+        # Relative to the file that sets it: the ini file (or the root, for options given on the command line).
+        base = config.inipath.parent if config.inipath is not None else config.rootpath
+        options["scenario"] = str(base / scenario)
     return options
 
 
@@ -189,7 +202,7 @@ def _options(request: pytest.FixtureRequest) -> dict[str, Any]:
     """Merge the mhub_fake markers, closest first, over the ini defaults."""
     __tracebackhide__ = True
     options: dict[str, Any] = {}
-    for marker in request.node.iter_markers("mhub_fake"):
+    for node, marker in request.node.iter_markers_with_node("mhub_fake"):
         if marker.args:
             raise MigrationHubFakeError(
                 "@pytest.mark.mhub_fake takes keyword arguments only, e.g. "
@@ -201,6 +214,9 @@ def _options(request: pytest.FixtureRequest) -> dict[str, Any]:
                     f"@pytest.mark.mhub_fake got an unknown keyword {key!r}; "
                     f"valid keywords are: {', '.join(sorted(_OPTIONS))}."
                 )
+            if key == "scenario" and isinstance(value, (str, os.PathLike)):
+                # Relative to the file that sets it: the test module's.
+                value = str(Path(node.path).parent / value)
             options.setdefault(key, value)
     for key, value in request.config.stash[_INI].items():
         options.setdefault(key, value)

@@ -13,7 +13,7 @@ from support import Inner, exact, expect_marker_refused, expect_raised
 UNKNOWN_KEYWORD = (
     "pytest_migrationhub.MigrationHubFakeError: @pytest.mark.mhub_fake got an unknown keyword "
     "'homeregion'; valid keywords are: assert_all_faults_fired, assert_all_requests_valid, "
-    "discovery_task_seconds, home_region, stream_deletion_seconds."
+    "discovery_task_seconds, home_region, scenario, stream_deletion_seconds."
 )
 
 
@@ -228,7 +228,8 @@ def test_marker_is_registered(inner: Inner) -> None:
             [
                 "@pytest.mark.mhub_fake(*, home_region='us-west-2', "
                 "assert_all_requests_valid=True, assert_all_faults_fired=True, "
-                "stream_deletion_seconds=5, discovery_task_seconds=1): configure the Migration Hub fake of the mhub_fake "
+                "stream_deletion_seconds=5, discovery_task_seconds=1, scenario=None): configure the Migration Hub fake "
+                "of the mhub_fake "
                 "fixture; home_region=None leaves the home region unset."
             ]
         )

@@ -46,6 +46,18 @@ if TYPE_CHECKING:
     from .paging import Tokens
     from .pipeline import DEFAULT_REGION, DRY_RUN_SUCCESS, Pipeline, scope_of, unserved
     from .records import Account, Call, Fault, Kept
+    from .scenario import (
+        FORMAT,
+        VERSION,
+        Part,
+        ScenarioError,
+        ScenarioMethods,
+        Where,
+        read,
+        restore,
+        snapshot,
+        write,
+    )
     from .schema import compile_check, compile_pattern, explainer, shape_schema
     from .services import (
         ALL_SERVICES,
@@ -60,6 +72,7 @@ if TYPE_CHECKING:
         SIGNING_NAME,
         TARGET_PREFIXES,
         Service,
+        parts,
         served,
     )
     from .store import DEFAULT_ACCOUNT, Store
@@ -84,6 +97,18 @@ _LAZY: dict[str, tuple[str, ...]] = {
     ".paging": ("Tokens",),
     ".pipeline": ("DEFAULT_REGION", "DRY_RUN_SUCCESS", "Pipeline", "scope_of", "unserved"),
     ".records": ("Account", "Call", "Fault", "Kept"),
+    ".scenario": (
+        "FORMAT",
+        "VERSION",
+        "Part",
+        "ScenarioError",
+        "ScenarioMethods",
+        "Where",
+        "snapshot",
+        "restore",
+        "write",
+        "read",
+    ),
     ".schema": ("compile_check", "compile_pattern", "explainer", "shape_schema"),
     ".services": (
         "ALL_SERVICES",
@@ -98,6 +123,7 @@ _LAZY: dict[str, tuple[str, ...]] = {
         "SIGNING_NAME",
         "TARGET_PREFIXES",
         "Service",
+        "parts",
         "served",
     ),
     ".store": ("DEFAULT_ACCOUNT", "Store"),
@@ -115,6 +141,17 @@ _LAZY: dict[str, tuple[str, ...]] = {
 _HOME = {name: module for module, names in _LAZY.items() for name in names}
 
 __all__ = [
+    "FORMAT",
+    "VERSION",
+    "Part",
+    "ScenarioError",
+    "ScenarioMethods",
+    "Where",
+    "parts",
+    "read",
+    "restore",
+    "snapshot",
+    "write",
     "DEFAULT_DISCOVERY_TASK_SECONDS",
     "DOWNLOADS_PREFIX",
     "Downloads",

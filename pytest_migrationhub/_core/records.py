@@ -56,6 +56,19 @@ class Account:
             found = self._parts[kind] = kind()
         return found
 
+    def parts(self) -> list[Any]:
+        """Every part it holds, in the order they were made."""
+        return list(self._parts.values())
+
+    def adopt_part(self, part: Any) -> None:
+        """Hold ``part`` as the part of its kind (a scenario's, loaded)."""
+        self._parts[type(part)] = part
+
+    def adopt(self, other: Account) -> None:
+        """Hold what ``other`` holds: its home region control and its parts (a scenario's, loaded)."""
+        self.home_control = other.home_control
+        self._parts = dict(other._parts)
+
     @property
     def home_region(self) -> str | None:
         return self.home_control["HomeRegion"] if self.home_control else None

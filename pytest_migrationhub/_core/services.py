@@ -13,7 +13,7 @@ import importlib
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .handlers import Handler
@@ -100,6 +100,11 @@ _lock = threading.Lock()
 _served: dict[str, Handler] | None = None
 
 
+def _wings() -> list[Any]:
+    """The wing modules the rows name, each once, imported on first use."""
+    return [importlib.import_module(f"{_PACKAGE}.{wing}") for wing in dict.fromkeys(s.wing for s in ALL_SERVICES)]
+
+
 def served() -> Mapping[str, Handler]:
     """Operation name -> the handler that answers it, for every operation a wing serves.
 
@@ -111,7 +116,13 @@ def served() -> Mapping[str, Handler]:
         with _lock:
             if _served is None:
                 table: dict[str, Handler] = {}
-                for wing in dict.fromkeys(service.wing for service in ALL_SERVICES):
-                    table.update(importlib.import_module(f"{_PACKAGE}.{wing}").HANDLERS)
+                for wing in _wings():
+                    table.update(wing.HANDLERS)
                 _served = table
     return _served
+
+
+def parts() -> list[type[Any]]:
+    """The classes of what each wing keeps for an account, as its ``PARTS`` gives them: each has its
+    key in a scenario, ``dump()`` and ``load()``."""
+    return [kind for wing in _wings() for kind in wing.PARTS]

@@ -15,7 +15,8 @@ from .records import Account, Call, Fault
 
 #: the account of a request whose credentials name no other
 DEFAULT_ACCOUNT = "123456789012"
-_ACCOUNT_RE = re.compile(r"^\d{12}\Z")
+#: what an AWS account ID is
+ACCOUNT_RE = re.compile(r"^\d{12}\Z")
 
 
 class Store:
@@ -47,7 +48,7 @@ class Store:
             return self.default
         account = self.accounts.get(account_id)
         if account is None:
-            if not isinstance(account_id, str) or not _ACCOUNT_RE.match(account_id):
+            if not isinstance(account_id, str) or not ACCOUNT_RE.match(account_id):
                 raise MigrationHubFakeError(
                     f"An AWS account ID is 12 digits, such as '123456789012'; got {account_id!r}."
                 )
@@ -62,9 +63,30 @@ class Store:
             mapped = self.key_accounts.get(access_key_id)
             if mapped is not None:
                 return self.accounts[mapped]
-            if _ACCOUNT_RE.match(access_key_id):
+            if ACCOUNT_RE.match(access_key_id):
                 return self.account(access_key_id)
         return self.default
+
+    def replace_accounts(self, accounts: dict[str, Account], key_accounts: dict[str, str]) -> None:
+        """Hold ``accounts`` (and their access keys) instead of every account held; the default
+        account is made afresh if they lack it."""
+        self.accounts, self.key_accounts = dict(accounts), dict(key_accounts)
+        self.default = self.accounts.get(DEFAULT_ACCOUNT) or self.account(DEFAULT_ACCOUNT)
+
+    def replace_account(self, account: Account, key_accounts: dict[str, str]) -> None:
+        """Hold ``account`` instead of the account of its ID, with these access keys for it."""
+        self.accounts[account.account_id] = account
+        self.key_accounts = {k: a for k, a in self.key_accounts.items() if a != account.account_id}
+        self.key_accounts.update(key_accounts)
+        if account.account_id == DEFAULT_ACCOUNT:
+            self.default = account
+
+    def clear_account(self, account_id: str) -> None:
+        """Forget one account: it starts again, with the initial home region, at its next use."""
+        self.accounts.pop(account_id, None)
+        self.key_accounts = {k: a for k, a in self.key_accounts.items() if a != account_id}
+        if account_id == DEFAULT_ACCOUNT:
+            self.default = self.account(DEFAULT_ACCOUNT)
 
     def fire_fault(self, operation: str) -> Fault | None:
         """The first fault queued for ``operation``, counted as fired, or ``None``."""

@@ -10,13 +10,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from .._core import Answer, Context, ServiceError, now
+from .._core import Answer, Context, ServiceError, Services, now
 from .common import TASK_SECONDS, handles, inventory, page
-from .inventory import Inventory
-from .jobs import ContinuousExport, continuous_bucket, continuous_export_id
-
-#: the states in which a continuous export counts as the one there is
-RUNNING = ("START_IN_PROGRESS", "ACTIVE", "STOP_IN_PROGRESS")
+from .inventory import RESUME, Inventory
+from .jobs import BECOMES, RUNNING, ContinuousExport, continuous_bucket, continuous_export_id
 
 
 @handles("StartContinuousExport")
@@ -31,10 +28,20 @@ def start_continuous_export(ctx: Context) -> Answer:
         )
     moment = now()
     export = ContinuousExport(continuous_export_id(), continuous_bucket(), moment)
+    export.due = moment + timedelta(seconds=ctx.services.seconds[TASK_SECONDS])
     found.continuous_exports[export.export_id] = export
-    due = moment + timedelta(seconds=ctx.services.seconds[TASK_SECONDS])
-    found.schedule(due, lambda inventory, when: _become(export, "START_IN_PROGRESS", "ACTIVE"))
+    _schedule(export, found, ctx.services)
     return export.start_json()
+
+
+def _schedule(export: ContinuousExport, inventory: Inventory, services: Services) -> None:
+    """Finish its start or stop in progress when it is due (one held in a scenario is resumed so too)."""
+    current = export.status
+    if current in BECOMES and export.due is not None:
+        inventory.schedule(export.due, lambda inventory, when: _become(export, current, BECOMES[current]))
+
+
+RESUME["continuous"] = _schedule
 
 
 def _become(export: ContinuousExport, current: str, status: str) -> None:
@@ -54,8 +61,8 @@ def stop_continuous_export(ctx: Context) -> Answer:
         )
     moment = now()
     export.status, export.stopped = "STOP_IN_PROGRESS", moment
-    due = moment + timedelta(seconds=ctx.services.seconds[TASK_SECONDS])
-    found.schedule(due, lambda inventory, when: _become(export, "STOP_IN_PROGRESS", "INACTIVE"))
+    export.due = moment + timedelta(seconds=ctx.services.seconds[TASK_SECONDS])
+    _schedule(export, found, ctx.services)
     return {"startTime": export.start_json()["startTime"], "stopTime": export.description_json()["stopTime"]}
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from .._core import Answer, Context, ServiceError, now
+from .._core import Answer, Context, ServiceError, Services, now
 from .common import INVALID, TASK_SECONDS, handles, inventory
-from .inventory import Inventory
+from .inventory import RESUME, Inventory
 from .jobs import DeletionTask, task_uuid
 
 #: the most configuration IDs one task takes
@@ -34,8 +34,16 @@ def start_batch_delete_configuration_task(ctx: Context) -> Answer:
     moment = now()
     task = DeletionTask(task_uuid(), list(ids), moment, moment + timedelta(seconds=ctx.services.seconds[TASK_SECONDS]))
     found.deletions[task.task_id] = task
-    found.schedule(task.due, lambda inventory, when: _delete(task, inventory, when))
+    _schedule(task, found, ctx.services)
     return {"taskId": task.task_id}
+
+
+def _schedule(task: DeletionTask, inventory: Inventory, services: Services) -> None:
+    """Delete the task's servers when it is due (a task held in a scenario is resumed so too)."""
+    inventory.schedule(task.due, lambda inventory, when: _delete(task, inventory, when))
+
+
+RESUME["deletion"] = _schedule
 
 
 def _delete(task: DeletionTask, inventory: Inventory, moment: datetime) -> None:

@@ -15,10 +15,10 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
+from .columns import COLUMNS, FIGURES, PERCENT, WHOLE
 from .inventory import Inventory
 from .jobs import Agent
 from .records import ads_time
-from .template import COLUMNS, FIGURES, PERCENT, WHOLE
 
 Files = dict[str, bytes]
 

@@ -11,12 +11,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from .._core import Answer, Context, ServiceError, from_epoch, now
+from .._core import Answer, Context, ServiceError, Services, from_epoch, now
 from .common import INVALID, TASK_SECONDS, handles, inventory, page
 from .export_files import Files, agent, ec2_recommendations, summary
-from .inventory import Inventory
-from .jobs import Agent, ExportTask, export_id
-from .template import zipped
+from .inventory import RESUME, Inventory
+from .jobs import ExportTask, export_id
 
 #: detailed agent exports: at most this many running at once, and this many a day
 MAX_RUNNING_AGENT_EXPORTS = 5
@@ -102,36 +101,37 @@ def _export(ctx: Context, found: Inventory, kind: str, agent_id: str | None) -> 
     task = ExportTask(
         export_id(), moment, moment + timedelta(seconds=ctx.services.seconds[TASK_SECONDS]), kind, agent_id
     )
-    found.export_tasks[task.export_id] = task
-    account, publish = ctx.account.account_id, ctx.services.downloads.publish
-    request = dict(ctx.body)
+    task.account, task.request = ctx.account.account_id, dict(ctx.body)
     # An agent deleted while its export runs keeps the data it collected: export it as it was asked for.
-    asked_for = found.agents.get(agent_id) if agent_id is not None else None
-
-    def finish(inventory: Inventory, when: datetime) -> None:
-        task.files = _files(account, inventory, task, request, when, asked_for)
-        task.status, task.message = "SUCCEEDED", "Data export completed"
-        task.url = publish(f"{task.export_id}.zip", zipped(task.files))
-
-    found.schedule(task.due, finish)
+    task.agent = found.agents.get(agent_id) if agent_id is not None else None
+    found.export_tasks[task.export_id] = task
+    _schedule(task, found, ctx.services)
     return task
 
 
-def _files(
-    account: str,
-    inventory: Inventory,
-    task: ExportTask,
-    request: dict[str, Any],
-    when: datetime,
-    asked_for: Agent | None,
-) -> Files:
+def _schedule(task: ExportTask, inventory: Inventory, services: Services) -> None:
+    """Make the export's zip when it is due (an export held in a scenario is resumed so too)."""
+    downloads = services.downloads
+
+    def finish(inventory: Inventory, when: datetime) -> None:
+        task.files = _files(inventory, task, when)
+        task.status, task.message = "SUCCEEDED", "Data export completed"
+        task.publish(downloads)
+
+    inventory.schedule(task.due, finish)
+
+
+RESUME["export"] = _schedule
+
+
+def _files(inventory: Inventory, task: ExportTask, when: datetime) -> Files:
     if task.kind == "agent":
-        found = inventory.agents.get(task.agent_id or "", asked_for)
-        return agent(account, found, request, when) if found is not None else {}
+        found = inventory.agents.get(task.agent_id or "", task.agent)
+        return agent(task.account, found, task.request, when) if found is not None else {}
     if task.kind == "ec2-recommendations":
-        preferences = request["preferences"]["ec2RecommendationsPreferences"]
+        preferences = task.request["preferences"]["ec2RecommendationsPreferences"]
         return ec2_recommendations(inventory, preferences)
-    return summary(account, inventory)
+    return summary(task.account, inventory)
 
 
 @handles("ExportConfigurations")

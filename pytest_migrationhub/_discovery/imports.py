@@ -14,9 +14,9 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
-from .._core import Answer, Context, ServiceError, catalog, now
+from .._core import Answer, Context, Downloads, ServiceError, Services, catalog, now
 from .common import INVALID, TASK_SECONDS, handles, inventory, page
-from .inventory import Inventory
+from .inventory import RESUME, Inventory
 from .jobs import ImportTask, import_task_id
 from .records import new_configuration_id
 from .template import Matcher, Row, UnreadableFile, apply, check, errors_zip, read, undo
@@ -26,10 +26,6 @@ MAX_RECORDS = 25_000
 MAX_SERVERS = 10_000
 #: import records that may be deleted in one day (UTC)
 MAX_DELETIONS_PER_DAY = 25_000
-
-
-def _publisher(ctx: Context) -> Any:
-    return ctx.services.downloads.publish
 
 
 @handles("StartImportTask")
@@ -57,21 +53,40 @@ def start_import_task(ctx: Context) -> Answer:
         due=moment + timedelta(seconds=ctx.services.seconds[TASK_SECONDS]),
     )
     found.import_tasks[task.import_task_id] = task
-    publish = _publisher(ctx)
-    found.schedule(task.due, lambda inventory, when: _run(task, inventory, when, publish))
+    _schedule_import(task, found, ctx.services.downloads)
     return {"task": task.task_json()}
 
 
-def _run(task: ImportTask, inventory: Inventory, moment: datetime, publish: Any) -> None:
+def _schedule_import(task: ImportTask, inventory: Inventory, downloads: Downloads) -> None:
+    inventory.schedule(task.due, lambda inventory, when: _run(task, inventory, when, downloads))
+
+
+def _schedule_deletion(task: ImportTask, inventory: Inventory) -> None:
+    if task.deletion_due is not None:
+        inventory.schedule(task.deletion_due, partial(_delete, task))
+
+
+def _resume(task: ImportTask, inventory: Inventory, services: Services) -> None:
+    """Schedule again what an import held in a scenario has still to do: to run, to be taken back."""
+    if task.completed is None:
+        _schedule_import(task, inventory, services.downloads)
+    if task.status == "DELETE_IN_PROGRESS":
+        _schedule_deletion(task, inventory)
+
+
+RESUME["import"] = _resume
+
+
+def _run(task: ImportTask, inventory: Inventory, moment: datetime, downloads: Downloads) -> None:
     """Import the task's file into ``inventory`` as of ``moment``; a task BatchDeleteImportData was
     asked to delete while it ran stays DELETE_IN_PROGRESS, its deletion following."""
     deleting = task.status == "DELETE_IN_PROGRESS"
-    _import(task, inventory, moment, publish)
+    _import(task, inventory, moment, downloads)
     if deleting:
         task.status = "DELETE_IN_PROGRESS"
 
 
-def _import(task: ImportTask, inventory: Inventory, moment: datetime, publish: Any) -> None:
+def _import(task: ImportTask, inventory: Inventory, moment: datetime, downloads: Downloads) -> None:
     task.completed = moment
     content = inventory.import_files.get(task.import_url)
     try:
@@ -88,7 +103,7 @@ def _import(task: ImportTask, inventory: Inventory, moment: datetime, publish: A
             error.status if catalog().models_member("discovery", "ImportStatus", error.status) else "IMPORT_FAILED"
         )
         unread = Row(0, {}, [], [("", str(error))])
-        task.errors_url = publish(f"{task.import_task_id}.zip", errors_zip([], [unread]))
+        task.publish_errors(downloads, errors_zip([], [unread], moment))
         return
     if catalog().models_member("discovery", "ImportTask", "fileClassification"):
         task.file_classification = "IMPORT_TEMPLATE"
@@ -111,7 +126,7 @@ def _import(task: ImportTask, inventory: Inventory, moment: datetime, publish: A
     failed = [row for row in rows if row.errors]
     _count(task, good, failed)
     if failed:
-        task.errors_url = publish(f"{task.import_task_id}.zip", errors_zip(header, failed))
+        task.publish_errors(downloads, errors_zip(header, failed, moment))
     task.status = "IMPORT_FAILED" if not good else "IMPORT_COMPLETE_WITH_ERRORS" if failed else "IMPORT_COMPLETE"
 
 
@@ -177,8 +192,8 @@ def batch_delete_import_data(ctx: Context) -> Answer:
                 errors.append(_error(task_id, "OVER_LIMIT", message))
                 continue  # not deleted: its history stays too, so it can be deleted another day
             found.deleted_records[moment.date()] = day + task.records
-            due = max(moment, task.due) + timedelta(seconds=ctx.services.seconds[TASK_SECONDS])
-            found.schedule(due, partial(_delete, task))
+            task.deletion_due = max(moment, task.due) + timedelta(seconds=ctx.services.seconds[TASK_SECONDS])
+            _schedule_deletion(task, found)
             # An import still running finishes first (see _run), then is taken back: deleting it is
             # under way from now on, so asking again does nothing.
             task.status = "DELETE_IN_PROGRESS"

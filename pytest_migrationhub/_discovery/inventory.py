@@ -4,16 +4,28 @@ Migration Hub reads the same servers and applications. Import, export and
 deletion tasks run on the fake's clock: each is due at a moment, and the
 first look at the inventory after that moment finishes it (:meth:`Inventory.settle`),
 as of that moment.
+
+In a scenario it is the account's ``discovery`` (``.scenario``, ``.scenario_tasks``);
+a task in progress there is scheduled again by its handler module, through :data:`RESUME`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
+from typing import Any, ClassVar
 
-from .._core import Account, now
+from .._core import Account, Services, Where, now
 from .jobs import Agent, Connection, ContinuousExport, DeletionTask, ExportTask, ImportTask
 from .records import Application, DiscoveredServer
+from .scenario import RECORDS, Section
+from .scenario_tasks import TASKS, in_progress, republish
+
+#: task kind ("import", "export", "deletion", "continuous") -> what schedules again, on the inventory's
+#: clock, what a task of that kind held in a scenario has still to do; each handler module fills in its own
+RESUME: dict[str, Callable[[Any, Inventory, Services], None]] = {}
+#: a scenario's ``discovery``: its members, in the order they are loaded (each may name those before it)
+SECTIONS: tuple[Section, ...] = (*RECORDS, *TASKS)
 
 
 class Inventory:
@@ -32,6 +44,9 @@ class Inventory:
         "deleted_records",
         "_due",
     )
+
+    #: its key in a scenario's account
+    SCENARIO_KEY: ClassVar[str] = "discovery"
 
     def __init__(self) -> None:
         #: the servers, by ConfigurationId, in discovery order
@@ -56,6 +71,32 @@ class Inventory:
         self.deleted_records: dict[date, int] = {}
         #: (when, what): what finishes a task, due at ``when``, in the order they were scheduled
         self._due: list[tuple[datetime, Callable[[Inventory, datetime], None]]] = []
+
+    def dump(self) -> dict[str, Any]:
+        """Everything it holds as a scenario holds it; ``{}`` when it holds nothing. The tasks due by
+        now are finished first, as any look at it would."""
+        self.settle()
+        out = {}
+        for key, _, dump, _ in SECTIONS:
+            held = dump(self)
+            if held:
+                out[key] = held
+        return out
+
+    @classmethod
+    def load(cls, data: Any, where: Where, services: Services) -> Inventory:
+        """An inventory holding what a scenario's ``discovery`` says, every value checked as the service
+        would; its download files handed out again and its tasks in progress scheduled again."""
+        loaded = cls()
+        where.only(data if isinstance(data, dict) else {}, [key for key, _, _, _ in SECTIONS])
+        for key, kind, _, load in SECTIONS:
+            value = where.get(data, key, kind, optional=True)
+            if value is not None:
+                load(loaded, value, where / key)
+        republish(loaded, services.downloads)
+        for task_kind, task in in_progress(loaded):
+            RESUME[task_kind](task, loaded, services)
+        return loaded
 
     def schedule(self, when: datetime, finish: Callable[[Inventory, datetime], None]) -> None:
         """Run ``finish(inventory, when)`` at the first look at the inventory at or after ``when``."""

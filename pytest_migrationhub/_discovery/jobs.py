@@ -8,16 +8,46 @@ in progress, as the real service's do while it works.
 
 from __future__ import annotations
 
+import io
+import re
 import secrets
 import uuid
+import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._core import epoch, now
 
+if TYPE_CHECKING:
+    from .._core import Downloads
+
 #: an agent's health, as DescribeAgents reports it (AgentStatus)
 AGENT_HEALTH = ("HEALTHY", "UNHEALTHY", "RUNNING", "UNKNOWN", "BLACKLISTED", "SHUTDOWN")
+#: what an agent ID is: 10 to 20 characters, no spaces (AgentId)
+AGENT_ID = re.compile(r"\S{10,20}\Z")
+#: what an import file's URL is (ImportURL, without its length)
+IMPORT_URL = re.compile(r"\S+://\S+/[\s\S]*\S[\s\S]*\Z")
+#: what an export exports
+EXPORT_KINDS = ("summary", "agent", "ec2-recommendations", "configurations")
+#: what a continuous export in progress becomes
+BECOMES = {"START_IN_PROGRESS": "ACTIVE", "STOP_IN_PROGRESS": "INACTIVE"}
+#: the states in which a continuous export counts as the one there is
+RUNNING = ("START_IN_PROGRESS", "ACTIVE", "STOP_IN_PROGRESS")
+
+
+def zipped(files: dict[str, bytes], moment: datetime) -> bytes:
+    """A zip of ``files`` (name -> content), each dated ``moment``: the same files make the same bytes."""
+    stamp = max(min(moment.timetuple()[:6], (2107, 12, 31, 23, 59, 58)), (1980, 1, 1, 0, 0, 0))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in files.items():
+            entry = zipfile.ZipInfo(name, date_time=stamp)
+            entry.external_attr = 0o600 << 16  # what ZipFile.writestr gives a file named by a string
+            archive.writestr(entry, content, compress_type=zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
+
+
 #: the health of an agent BatchDeleteAgents deletes only with ``force``: it is still reporting
 IN_USE = ("HEALTHY", "UNHEALTHY", "RUNNING")
 #: the health of an agent that cannot be told to collect
@@ -104,8 +134,11 @@ class ImportTask:
     server_import_failure: int = 0
     application_import_success: int = 0
     application_import_failure: int = 0
-    #: the URL of the zip of errors and failed entries, when a row failed
+    #: the URL of the zip of errors and failed entries, when a row failed, and the zip
     errors_url: str | None = None
+    errors_zip: bytes | None = field(default=None, repr=False)
+    #: when BatchDeleteImportData's deletion of it finishes, once asked for
+    deletion_due: datetime | None = None
     #: what it did, which BatchDeleteImportData takes back: the servers and applications it created,
     #: the tags (server, key, value) and memberships (application, server) it added, and the fields
     #: it set (server, column, value before, value after), and the servers' own attributes it changed
@@ -120,6 +153,11 @@ class ImportTask:
     records: int = 0
     #: removed from DescribeImportTasks (BatchDeleteImportData with deleteHistory)
     hidden: bool = False
+
+    def publish_errors(self, downloads: Downloads, content: bytes) -> None:
+        """Hand out ``content`` as its zip of errors and failed entries."""
+        self.errors_zip = content
+        self.errors_url = downloads.publish(f"{self.import_task_id}.zip", content)
 
     def task_json(self) -> dict[str, Any]:
         """An ``ImportTask``, as StartImportTask and DescribeImportTasks answer it."""
@@ -169,6 +207,15 @@ class ExportTask:
     url: str | None = None
     #: the files of the zip, by name, once it succeeded
     files: dict[str, bytes] = field(default_factory=dict, repr=False)
+    #: what it needs to finish: the account whose data it exports (the files are named by it), the
+    #: request that asked for it, and the agent asked for (its data is exported if it is deleted meanwhile)
+    account: str = ""
+    request: dict[str, Any] = field(default_factory=dict, repr=False)
+    agent: Agent | None = field(default=None, repr=False)
+
+    def publish(self, downloads: Downloads) -> None:
+        """Hand out the zip of its files, dated when it finished."""
+        self.url = downloads.publish(f"{self.export_id}.zip", zipped(self.files, self.due))
 
     def info_json(self) -> dict[str, Any]:
         """An ``ExportInfo``, as DescribeExportTasks answers it."""
@@ -253,6 +300,8 @@ class ContinuousExport:
     started: datetime
     status: str = "START_IN_PROGRESS"
     stopped: datetime | None = None
+    #: when its start or stop in progress finishes
+    due: datetime | None = None
 
     def start_json(self) -> dict[str, Any]:
         return {

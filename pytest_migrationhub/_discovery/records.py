@@ -21,6 +21,8 @@ SERVER = "SERVER"
 APPLICATION = "APPLICATION"
 #: what ``server.type`` can be, as the User Guide's filter table lists them
 SERVER_TYPES = ("EC2", "OTHER", "VMWARE_VM", "VMWARE_HOST", "VMWARE_VM_TEMPLATE")
+#: a server's own attributes an import may set (BatchDeleteImportData restores them)
+SERVER_ATTRIBUTES = ("host_name", "os_name", "os_version", "ip_address", "server_type")
 
 
 def ads_time(moment: datetime) -> str:
@@ -43,8 +45,14 @@ class Tagged:
         """``[(key, value), ...]`` in the order they were created."""
         return list(self._tags)
 
-    def add_tag(self, key: str, value: str) -> None:
-        self._tags.setdefault((key, value), now())
+    @property
+    def tag_times(self) -> list[tuple[str, str, datetime]]:
+        """``[(key, value, created), ...]`` in the order they were created."""
+        return [(key, value, created) for (key, value), created in self._tags.items()]
+
+    def add_tag(self, key: str, value: str, when: datetime | None = None) -> None:
+        """Add the pair, created ``when`` (now, if not given); a pair it has keeps its time."""
+        self._tags.setdefault((key, value), now() if when is None else when)
 
     def remove_tags(self, pairs: list[tuple[str, str]] | None) -> None:
         """Remove the given pairs; ``None``: every tag."""
@@ -228,9 +236,11 @@ class Application(Tagged):
         self.last_modified_time = now()
 
     def associate(self, configuration_ids: list[str]) -> None:
+        held = set(self._items)
         for configuration_id in configuration_ids:
-            if configuration_id not in self._items:
+            if configuration_id not in held:
                 self._items.append(configuration_id)
+                held.add(configuration_id)
 
     def disassociate(self, configuration_ids: list[str]) -> None:
         self._items = [i for i in self._items if i not in configuration_ids]

@@ -4,20 +4,17 @@ between servers, the import files a test registers, and the import and export ta
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .._core import MigrationHubFakeError
 from .inventory import Inventory
-from .jobs import AGENT_HEALTH, Agent, Connection, ContinuousExport, ExportTask, ImportTask
+from .jobs import AGENT_HEALTH, AGENT_ID, IMPORT_URL, Agent, Connection, ContinuousExport, ExportTask, ImportTask
 
 if TYPE_CHECKING:
     from .._core import Store
 
 T = TypeVar("T")
-_AGENT_ID = re.compile(r"\S{10,20}\Z")
-_IMPORT_URL = re.compile(r"\S+://\S+/[\s\S]*\S[\s\S]*\Z")
 
 
 def known(records: Mapping[str, T], key: str, kind: str, adder: str) -> T:
@@ -69,7 +66,7 @@ class TaskMethods:
         ``collection_status`` is ``STOPPED`` unless given (StartDataCollectionByAgentIds
         starts it). Adding an id again replaces the agent.
         """
-        if not isinstance(agent_id, str) or not _AGENT_ID.match(agent_id):
+        if not isinstance(agent_id, str) or not AGENT_ID.match(agent_id):
             raise MigrationHubFakeError(
                 f"add_agent: an agent ID is 10 to 20 characters with no spaces, such as 'o-0123456789abcdef0'; "
                 f"got {agent_id!r}."
@@ -141,7 +138,7 @@ class TaskMethods:
     def add_import_file(self, url: str, content: bytes | str, *, account: str | None = None) -> None:
         """Make ``content`` the file at ``url`` (``s3://bucket/key``) for StartImportTask; the fake
         never reads the network. A ``str`` is encoded as UTF-8."""
-        if not isinstance(url, str) or not _IMPORT_URL.match(url):
+        if not isinstance(url, str) or not IMPORT_URL.match(url):
             raise MigrationHubFakeError(
                 f"add_import_file: url must be an object URL such as 's3://bucket/import.csv'; got {url!r}."
             )

@@ -13,69 +13,24 @@ from __future__ import annotations
 
 import csv
 import io
-import math
-import re
-import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from .._core import catalog
+from .columns import COLUMNS as COLUMNS
+from .columns import FIGURES, MAX_VALUE, PERCENT, WHOLE, number_problem
 from .inventory import Inventory
-from .jobs import ImportTask
-from .records import Application, DiscoveredServer, new_configuration_id, split_list
+from .jobs import ImportTask, zipped
+from .records import SERVER_ATTRIBUTES, Application, DiscoveredServer, new_configuration_id, split_list
 
-#: the template's columns, in its order
-COLUMNS = (
-    "ExternalId",
-    "SMBiosId",
-    "IPAddress",
-    "MACAddress",
-    "HostName",
-    "VMware.MoRefId",
-    "VMware.VCenterId",
-    "CPU.NumberOfProcessors",
-    "CPU.NumberOfCores",
-    "CPU.NumberOfLogicalCores",
-    "OS.Name",
-    "OS.Version",
-    "VMware.VMName",
-    "RAM.TotalSizeInMB",
-    "RAM.UsedSizeInMB.Avg",
-    "RAM.UsedSizeInMB.Max",
-    "CPU.UsagePct.Avg",
-    "CPU.UsagePct.Max",
-    "DiskReadsPerSecondInKB.Avg",
-    "DiskWritesPerSecondInKB.Avg",
-    "DiskReadsPerSecondInKB.Max",
-    "DiskWritesPerSecondInKB.Max",
-    "DiskReadsOpsPerSecond.Avg",
-    "DiskWritesOpsPerSecond.Avg",
-    "DiskReadsOpsPerSecond.Max",
-    "DiskWritesOpsPerSecond.Max",
-    "NetworkReadsPerSecondInKB.Avg",
-    "NetworkWritesPerSecondInKB.Avg",
-    "NetworkReadsPerSecondInKB.Max",
-    "NetworkWritesPerSecondInKB.Max",
-    "Applications",
-    "ApplicationWave",
-    "Tags",
-    "ServerId",
-)
 #: what identifies a server; one of them (or the VMware pair) must be in every row
 IDENTIFYING = ("ExternalId", "IPAddress", "MACAddress", "HostName", "VMware.MoRefId", "VMware.VCenterId")
-#: counts: whole numbers, 1 or more
-WHOLE = ("CPU.NumberOfProcessors", "CPU.NumberOfCores", "CPU.NumberOfLogicalCores")
-#: percentages: 0 to 100
-PERCENT = ("CPU.UsagePct.Avg", "CPU.UsagePct.Max")
-#: the rest of the figures: numbers, 0 or more
-FIGURES = tuple(c for c in COLUMNS[13:30] if c not in PERCENT)
 #: what a row with a ServerId may change; the rest of it is read-only
 WRITABLE_WITH_SERVER_ID = ("Applications", "ApplicationWave")
 #: the largest import file, in bytes (10 MB)
 MAX_FILE = 10 * 1024 * 1024
 #: how a zip file starts (a local file header, or the end record of an empty zip); a CSV may start with "PK"
 ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
-#: a number as a file writes it: digits, an optional fraction and exponent
-_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\Z")
 ERRORS_FILE = "errors-file.csv"
 FAILED_ENTRIES_FILE = "failed-entries-file.csv"
 ERRORS_HEADER = ("LineNumber", "ColumnName", "ExternalId", "ErrorMessage")
@@ -142,18 +97,22 @@ def read(content: bytes) -> tuple[list[str], list[Row]]:
 def check(row: Row, inventory: Inventory) -> None:
     """Note what is wrong with ``row`` in its ``errors``: (column, message) pairs."""
     values = row.values
+    _check_applications(row)
     server_id = values.get("ServerId")
     if server_id is not None:
         if server_id not in inventory.discovered:
             row.errors.append(("ServerId", f"No server has the ServerId {server_id!r}"))
         return
+    for column, value in values.items():
+        if len(value) > MAX_VALUE:
+            row.errors.append((column, f"The value is {len(value)} characters; the most is {MAX_VALUE}"))
     if not any(values.get(name) for name in IDENTIFYING):
         row.errors.append(("", f"The record has none of the identifying fields: {', '.join(IDENTIFYING)}"))
     pair = [name for name in ("VMware.MoRefId", "VMware.VCenterId") if values.get(name)]
     if len(pair) == 1:
         row.errors.append((pair[0], "VMware.MoRefId and VMware.VCenterId identify a server together: give both"))
     for column in (*WHOLE, *PERCENT, *FIGURES):
-        problem = _number_problem(column, values.get(column))
+        problem = number_problem(column, values.get(column))
         if problem:
             row.errors.append((column, problem))
     for tag in split_list(values.get("Tags")):
@@ -161,20 +120,15 @@ def check(row: Row, inventory: Inventory) -> None:
             row.errors.append(("Tags", f"{tag!r} is not a tag: write tags as name:value, separated by commas"))
 
 
-def _number_problem(column: str, value: str | None) -> str | None:
-    if value is None:
-        return None
-    # float() alone would take "nan", "inf", "1_000" and non-ASCII digits; "1e999" is infinite
-    if not _NUMBER.match(value) or not math.isfinite(float(value)):
-        return f"{value!r} is not a number"
-    number = float(value)
-    if column in WHOLE and (not number.is_integer() or number < 1):
-        return f"{value!r} is not a whole number of 1 or more"
-    if column in PERCENT and not 0 <= number <= 100:
-        return f"{value!r} is not a percentage from 0 to 100"
-    if number < 0:
-        return f"{value!r} is below 0"
-    return None
+def _check_applications(row: Row) -> None:
+    """The application names and the wave a row gives: what CreateApplication would take."""
+    create = catalog().by_name["CreateApplication"]
+    for name in split_list(row.values.get("Applications")):
+        if not create.check({"name": name}):
+            row.errors.append(("Applications", f"{name!r} is not an application name (at most 127 characters)"))
+    wave = row.values.get("ApplicationWave")
+    if wave is not None and not create.check({"name": "wave", "wave": wave}):
+        row.errors.append(("ApplicationWave", f"{wave!r} is not a wave (at most 256 characters, one space apart)"))
 
 
 class Matcher:
@@ -254,12 +208,10 @@ def apply(row: Row, inventory: Inventory, task: ImportTask, moment: datetime) ->
 
 #: the template columns a server keeps as attributes of its own too
 _NAMED = {"HostName": "host_name", "OS.Name": "os_name", "OS.Version": "os_version"}
-#: a server's own attributes an import may set (BatchDeleteImportData restores them)
-_ATTRIBUTES = ("host_name", "os_name", "os_version", "ip_address", "server_type")
 
 
 def _update(server: DiscoveredServer, values: dict[str, str], task: ImportTask) -> None:
-    attributes = {name: getattr(server, name) for name in _ATTRIBUTES}
+    attributes = {name: getattr(server, name) for name in SERVER_ATTRIBUTES}
     for column, value in values.items():
         if column not in ("Applications", "ApplicationWave", "Tags", "ServerId"):
             task.changes.append((server.configuration_id, column, server.imported.get(column), value))
@@ -303,8 +255,9 @@ def undo(task: ImportTask, inventory: Inventory) -> None:
             setattr(server, attribute, had)
 
 
-def errors_zip(header: list[str], failed: list[Row]) -> bytes:
-    """The errors and failed entries of an import: ``errors-file.csv`` and ``failed-entries-file.csv``."""
+def errors_zip(header: list[str], failed: list[Row], moment: datetime) -> bytes:
+    """The errors and failed entries of an import, dated ``moment``: ``errors-file.csv`` and
+    ``failed-entries-file.csv``."""
     errors, entries = io.StringIO(), io.StringIO()
     errors_csv, entries_csv = csv.writer(errors, lineterminator="\n"), csv.writer(entries, lineterminator="\n")
     errors_csv.writerow(ERRORS_HEADER)
@@ -315,13 +268,5 @@ def errors_zip(header: list[str], failed: list[Row]) -> bytes:
             errors_csv.writerow((row.line, column, row.values.get("ExternalId", ""), message))
         if row.raw:
             entries_csv.writerow(row.raw)
-    return zipped({ERRORS_FILE: errors.getvalue().encode(), FAILED_ENTRIES_FILE: entries.getvalue().encode()})
-
-
-def zipped(files: dict[str, bytes]) -> bytes:
-    """A zip of ``files`` (name -> content)."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in files.items():
-            archive.writestr(name, content)
-    return buffer.getvalue()
+    files = {ERRORS_FILE: errors.getvalue().encode(), FAILED_ENTRIES_FILE: entries.getvalue().encode()}
+    return zipped(files, moment)

@@ -20,9 +20,12 @@ from .seeding import MigrationHubMethods
 
 #: operation name -> handler, for every operation of mgh and migrationhub-config the fake serves
 HANDLERS = {**_HUB_HANDLERS, **_CONFIG_HANDLERS}
+#: what the wing keeps for an account, as scenarios hold it
+PARTS = (Streams,)
 
 __all__ = [
     "HANDLERS",
+    "PARTS",
     "STREAM_DELETION",
     "MigrationHubMethods",
     "MigrationTask",

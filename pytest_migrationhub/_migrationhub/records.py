@@ -7,12 +7,13 @@ record reads it and cannot change it behind the service's back.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime, timedelta
+from functools import cache
 from types import MappingProxyType
 from typing import Any, ClassVar
 
-from .._core import epoch, from_epoch, now
+from .._core import Services, Where, catalog, compile_check, epoch, from_epoch, now
 
 
 class Update:
@@ -304,8 +305,28 @@ class Streams:
 
     __slots__ = ("_by_name",)
 
+    #: its key in a scenario's account
+    SCENARIO_KEY: ClassVar[str] = "migrationhub"
+
     def __init__(self) -> None:
         self._by_name: dict[str, Stream] = {}
+
+    def dump(self) -> dict[str, Any]:
+        """Its streams as a scenario holds them; ``{}`` without any."""
+        streams = [_dump_stream(stream) for stream in self._by_name.values()]
+        return {"streams": streams} if streams else {}
+
+    @classmethod
+    def load(cls, data: Any, where: Where, services: Services) -> Streams:
+        """Streams holding what a scenario's ``migrationhub`` says, every value checked as the service would."""
+        loaded = cls()
+        where.only(data if isinstance(data, dict) else {}, ("streams",))
+        for index, held in enumerate(where.get(data, "streams", list)):
+            stream = _load_stream(held, where / "streams" / index)
+            if stream.name in loaded._by_name:
+                raise (where / "streams" / index / "name").fail(f"the stream {stream.name!r} is listed twice")
+            loaded._by_name[stream.name] = stream
+        return loaded
 
     def __iter__(self) -> Iterator[Stream]:
         """Every stream held, those whose deletion has finished but are not purged yet included."""
@@ -350,3 +371,124 @@ class Streams:
         """Start deleting ``stream``: it stays listed, refusing writes, for ``seconds``."""
         stream.delete_after(seconds)
         self.purge()
+
+
+# --- in a scenario -------------------------------------------------------------------------
+
+#: a task's associations in a scenario: the key, the record's wire name, the operation that checks one
+_ASSOCIATED = (
+    ("created_artifacts", ARTIFACT, "AssociateCreatedArtifact", "Name"),
+    ("discovered_resources", DISCOVERED, "AssociateDiscoveredResource", "ConfigurationId"),
+    ("source_resources", SOURCE, "AssociateSourceResource", "Name"),
+)
+
+
+def _dump_stream(stream: Stream) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": stream.name}
+    if stream.deleted_at is not None:
+        out["deleted_at"] = epoch(stream.deleted_at)
+    out["tasks"] = [_dump_task(task) for task in stream.tasks.values()]
+    return out
+
+
+def _dump_task(task: MigrationTask) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": task.name}
+    if task._updates:
+        out["updates"] = [
+            {**u.task_json(), "UpdateDateTime": u._epoch, "NextUpdateSeconds": u.next_update_seconds}
+            for u in task._updates
+        ]
+    for key, kind, _, _ in _ASSOCIATED:
+        records = task.associated(kind)
+        if records:
+            out[key] = records
+    if task._attributes:
+        out["resource_attributes"] = task.resource_attributes
+    return out
+
+
+def _checked(where: Where, operation: str, body: dict[str, Any], member: str) -> None:
+    """Refuse what ``operation`` would refuse in ``body``, naming the scenario's field."""
+    op = catalog().by_name.get(operation)
+    if op is None:
+        raise where.fail(f"this botocore models no {operation}, so the fake keeps no {member}")
+    if not op.check(body):
+        raise where.fail(op.explain(body).split(": ", 1)[1] + f" (as {operation} would refuse it)")
+
+
+def _load_stream(held: Any, where: Where) -> Stream:
+    name = where.get(held, "name", str)
+    where.only(held, ("name", "deleted_at", "tasks"))
+    _checked(where / "name", "CreateProgressUpdateStream", {"ProgressUpdateStreamName": name}, "stream")
+    stream = Stream(name)
+    deleted = where.get(held, "deleted_at", (int, float), optional=True)
+    stream._deleted_at = None if deleted is None else from_epoch(deleted)
+    for index, task_data in enumerate(where.get(held, "tasks", list)):
+        at = where / "tasks" / index
+        task = _load_task(name, task_data, at)
+        if task.name in stream._tasks:
+            raise (at / "name").fail(f"the task {task.name!r} is listed twice in the stream")
+        stream._tasks[task.name] = task
+    return stream
+
+
+def _load_task(stream: str, held: Any, where: Where) -> MigrationTask:
+    name = where.get(held, "name", str)
+    where.only(held, ("name", "updates", "resource_attributes", *[key for key, _, _, _ in _ASSOCIATED]))
+    ids = {"ProgressUpdateStream": stream, "MigrationTaskName": name}
+    _checked(where / "name", "ImportMigrationTask", ids, "task")
+    task = MigrationTask(stream, name)
+    for index, update in enumerate(where.get(held, "updates", list, optional=True) or []):
+        task._updates.append(_load_update(update, ids, where / "updates" / index))
+    for key, kind, operation, member in _ASSOCIATED:
+        for index, record in enumerate(where.get(held, key, list, optional=True) or []):
+            _checked(where / key / index, operation, {**ids, kind: record}, key)
+            task._records(kind)[record[member]] = dict(record)
+    attributes = where.get(held, "resource_attributes", list, optional=True)
+    if attributes:
+        _checked(
+            where / "resource_attributes",
+            "PutResourceAttributes",
+            {**ids, "ResourceAttributeList": attributes},
+            "resource attributes",
+        )
+        task._attributes = [dict(a) for a in attributes]
+    return task
+
+
+_TASK_MEMBERS = ("Status", "StatusDetail", "ProgressPercent")
+_UPDATE_MEMBERS = frozenset({*_TASK_MEMBERS, "UpdateDateTime", "NextUpdateSeconds"})
+
+
+@cache
+def _update_checks() -> tuple[Callable[[Any], bool], Callable[[Any], bool], Callable[[Any], bool]]:
+    """The compiled checks of NotifyMigrationTaskState's Task, UpdateDateTime and NextUpdateSeconds:
+    an update of a scenario is checked as its request was, without its names again each time."""
+    members = catalog().by_name["NotifyMigrationTaskState"].schema["properties"]
+    return (
+        compile_check(members["Task"]),
+        compile_check(members["UpdateDateTime"]),
+        compile_check(members["NextUpdateSeconds"]),
+    )
+
+
+def _load_update(update: Any, ids: dict[str, str], where: Where) -> Update:
+    if not isinstance(update, dict) or update.keys() - _UPDATE_MEMBERS:
+        raise where.fail(
+            "an update is an object of Status, StatusDetail, ProgressPercent, UpdateDateTime and NextUpdateSeconds"
+        )
+    state = {k: v for k, v in update.items() if k in _TASK_MEMBERS}
+    task_ok, time_ok, seconds_ok = _update_checks()
+    when, seconds = update.get("UpdateDateTime"), update.get("NextUpdateSeconds")
+    if not (task_ok(state) and time_ok(when) and seconds_ok(seconds)):
+        body = {**ids, "Task": state, **{k: update[k] for k in ("UpdateDateTime", "NextUpdateSeconds") if k in update}}
+        _checked(where, "NotifyMigrationTaskState", body, "update")
+    return Update(
+        state["Status"],
+        state.get("StatusDetail"),
+        state.get("ProgressPercent"),
+        update["UpdateDateTime"],
+        update["NextUpdateSeconds"],
+        ids["ProgressUpdateStream"],
+        ids["MigrationTaskName"],
+    )

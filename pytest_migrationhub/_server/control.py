@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import parse_qs
 
-from .._core import MigrationHubFakeError, Response, error_body
+from .._core import MigrationHubFakeError, Response, ScenarioError, error_body
 from .._version import __version__
 from .hosts import WRITES
 from .views import (
@@ -72,6 +72,8 @@ class Route:
     path: str
     handler: Callable[..., Any]
     fields: Fields
+    #: it takes the whole JSON body as ``document``, and its fields from the query string
+    document: bool = False
 
     @property
     def label(self) -> str:
@@ -106,13 +108,16 @@ def route(method: str, path: str) -> Callable[[Handler], Handler]:
     def declare(handler: Handler) -> Handler:
         hints = typing.get_type_hints(handler)
         fields: Fields = {}
-        for name, parameter in inspect.signature(handler).parameters.items():
+        parameters = inspect.signature(handler).parameters
+        for name, parameter in parameters.items():
+            if name == "document":
+                continue
             if parameter.kind is inspect.Parameter.KEYWORD_ONLY:
                 types = typing.get_args(hints[name]) or (hints[name],)
                 if not set(types) <= set(_TYPE_NAMES):
                     raise TypeError(f"{method} {path}: the field {name!r} must be str, int or Optional of one")
                 fields[name] = (types, parameter.default is inspect.Parameter.empty)
-        ROUTES[(method, path)] = Route(method, path, handler, fields)
+        ROUTES[(method, path)] = Route(method, path, handler, fields, "document" in parameters)
         return handler
 
     return declare
@@ -133,8 +138,20 @@ class ControlAPI:
         return {"service": "pytest-migrationhub", "version": __version__, "routes": routes}
 
     @route("POST", "reset")
-    def reset(self) -> Any:
-        self.fake.reset()
+    def reset(self, *, account: str | None = None) -> Any:
+        self.fake.reset(account=account)
+        return {}
+
+    @route("GET", "state")
+    def get_state(self, *, account: str | None = None) -> Any:
+        return self.fake.snapshot(account=account)
+
+    @route("PUT", "state")
+    def put_state(self, *, document: dict[str, Any], account: str | None = None) -> Any:
+        try:
+            self.fake.restore(document, account=account)
+        except ScenarioError as error:
+            raise error.coming_from(f"PUT {CONTROL_PREFIX}state") from None
         return {}
 
     @route("GET", "streams")
@@ -354,11 +371,16 @@ class ControlAPI:
                     f"take Content-Type: {CONTROL_JSON}, with or without a body "
                     f"(curl: -H 'Content-Type: {CONTROL_JSON}')",
                 )
-            # A GET reads its fields from the query string, a write from the body.
+            # A GET reads its fields from the query string, a write from the body; a route that
+            # takes the body whole as its document reads its fields from the query string.
+            in_query = method == "GET" or found.document
             parameters = _query(label, query)
-            _check_fields(label, "query parameter", parameters, found.fields if method == "GET" else {})
+            _check_fields(label, "query parameter", parameters, found.fields if in_query else {})
             fields = _json_body(label, body)
-            _check_fields(label, "field", fields, {} if method == "GET" else found.fields)
+            if found.document:
+                fields = {"document": fields}
+            else:
+                _check_fields(label, "field", fields, {} if method == "GET" else found.fields)
             result = found.handler(self, **parameters, **fields)
             return 200, headers, json.dumps(result).encode()
         except ControlError as error:
