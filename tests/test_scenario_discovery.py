@@ -81,7 +81,10 @@ def seed(fake: MigrationHubFake, discovery: Any) -> list[str]:
     fake.add_discovered_resource(S3, server_type="VMWARE_VM")
     fake.add_application(APP, name="Shop", description="the web shop", status="IN_PROGRESS")
     fake.add_application("app-by-its-id")
-    discovery.update_application(configurationId=APP, wave="wave 1")
+    if "wave" in discovery.meta.service_model.operation_model("UpdateApplication").input_shape.members:
+        discovery.update_application(configurationId=APP, wave="wave 1")
+    else:  # botocore 1.34 models no wave: an import's ApplicationWave sets it (below)
+        discovery.update_application(configurationId=APP, description="the web shop")
     discovery.associate_configuration_items_to_application(applicationConfigurationId=APP, configurationIds=[S1, S2])
     discovery.associate_configuration_items_to_application(
         applicationConfigurationId="app-by-its-id", configurationIds=[S3]

@@ -61,6 +61,8 @@ def _rule(operation: str, path: tuple[str, ...]) -> tuple[Callable[[Any], bool],
         return None
     schema = op.schema
     for step in path:
+        if step != "[]" and step not in schema.get("properties", {}):
+            return None  # an older botocore models no such member
         schema = schema["items"] if step == "[]" else schema["properties"][step]
     return compile_check(schema), schema
 
@@ -70,7 +72,7 @@ def valid(where: Where, value: Any, operation: str, *path: str) -> None:
     rule = _rule(operation, path)
     member = next(step for step in reversed(path) if step != "[]")
     if rule is None:
-        raise where.fail(f"this botocore models no {operation}, so the fake keeps no {member}")
+        raise where.fail(f"this botocore models no {member} in {operation}, so the fake keeps none")
     check, schema = rule
     if not check(value):
         problems = sorted({error.message for error in explainer(schema).iter_errors(value)})
@@ -300,7 +302,8 @@ def _load_application(inventory: Held, held: Any, where: Where) -> Application:
     unique(where / "application_id", inventory.applications, application_id, "application")
     for member in ("name", "description", "wave"):
         value = where.get(held, member, str, optional=True)
-        if value is not None:
+        # An older botocore models no wave: the fake keeps the one an import gave, unchecked.
+        if value is not None and (member != "wave" or _rule("CreateApplication", (member,)) is not None):
             valid(where / member, value, "CreateApplication", member)
     status = where.get(held, "status", str, optional=True)
     if status is not None:
