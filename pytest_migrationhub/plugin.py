@@ -29,23 +29,51 @@ if TYPE_CHECKING:
     from ._fake import MigrationHubFake
     from ._server import MigrationHubServer
 
-#: marker keyword -> (ini option, default)
-_OPTIONS = {
-    "home_region": ("mhub_fake_home_region", DEFAULT_HOME_REGION),
-    "assert_all_requests_valid": ("mhub_fake_assert_all_requests_valid", True),
-    "assert_all_faults_fired": ("mhub_fake_assert_all_faults_fired", True),
-    "stream_deletion_seconds": ("mhub_fake_stream_deletion_seconds", f"{DEFAULT_STREAM_DELETION_SECONDS:g}"),
-    "discovery_task_seconds": ("mhub_fake_discovery_task_seconds", f"{DEFAULT_DISCOVERY_TASK_SECONDS:g}"),
-    "scenario": ("mhub_fake_scenario", None),
-}
-#: the options that are a number of seconds, and what their ini option says of them
-_SECONDS = {
-    "stream_deletion_seconds": "Seconds, on the fake's clock, that DeleteProgressUpdateStream takes to finish.",
+#: every option, once: marker keyword -> (ini option, ini default, ini type, what it does); the ini
+#: options, the marker's checks and the documentation's table of options are made from it
+OPTIONS: dict[str, tuple[str, Any, str, str]] = {
+    "home_region": (
+        "mhub_fake_home_region",
+        DEFAULT_HOME_REGION,
+        "string",
+        "The account's home region (every account's, to start with); 'none' (None) leaves it unset.",
+    ),
+    "assert_all_requests_valid": (
+        "mhub_fake_assert_all_requests_valid",
+        True,
+        "bool",
+        "Fail a test at teardown when the code under test sent a malformed request.",
+    ),
+    "assert_all_faults_fired": (
+        "mhub_fake_assert_all_faults_fired",
+        True,
+        "bool",
+        "Fail a test at teardown when a fault queued with mhub_fake.fail() never fired.",
+    ),
+    "stream_deletion_seconds": (
+        "mhub_fake_stream_deletion_seconds",
+        f"{DEFAULT_STREAM_DELETION_SECONDS:g}",
+        "string",
+        "Seconds, on the fake's clock, that DeleteProgressUpdateStream takes to finish.",
+    ),
     "discovery_task_seconds": (
+        "mhub_fake_discovery_task_seconds",
+        f"{DEFAULT_DISCOVERY_TASK_SECONDS:g}",
+        "string",
         "Seconds, on the fake's clock, that an Application Discovery Service import, export or deletion task "
-        "(and a continuous export's start or stop) stays in progress."
+        "(and a continuous export's start or stop) stays in progress.",
+    ),
+    "scenario": (
+        "mhub_fake_scenario",
+        "",
+        "string",
+        "A scenario file (mhub_fake.save()) loaded before the test, relative to the file that sets it.",
     ),
 }
+#: marker keyword -> (ini option, default)
+_OPTIONS = {key: (ini, default) for key, (ini, default, _, _) in OPTIONS.items()}
+#: the options that are a number of seconds
+_SECONDS = ("stream_deletion_seconds", "discovery_task_seconds")
 #: how the teardown messages say to turn each check off, with the marker
 _OPT_OUT = {
     "assert_all_faults_fired": "opt out with @pytest.mark.mhub_fake(assert_all_faults_fired=False)",
@@ -63,31 +91,11 @@ _MARKER_DOC = (
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addini(
-        "mhub_fake_home_region",
-        "Home region of every mhub_fake unless a marker says otherwise; 'none' leaves it unset.",
-        default=DEFAULT_HOME_REGION,
-    )
-    parser.addini(
-        "mhub_fake_assert_all_requests_valid",
-        "Fail a test at teardown when the code under test sent a malformed Migration Hub request.",
-        type="bool",
-        default=True,
-    )
-    parser.addini(
-        "mhub_fake_assert_all_faults_fired",
-        "Fail a test at teardown when a fault queued with mhub_fake.fail() never fired.",
-        type="bool",
-        default=True,
-    )
-    for key, help_text in _SECONDS.items():
-        ini, default = _OPTIONS[key]
-        parser.addini(ini, help_text, default=default)
-    parser.addini(
-        "mhub_fake_scenario",
-        "A scenario file (mhub_fake.save()) every mhub_fake loads before its test, relative to the ini file.",
-        default="",
-    )
+    for ini, default, kind, help_text in OPTIONS.values():
+        if kind == "bool":
+            parser.addini(ini, help_text, type="bool", default=default)
+        else:
+            parser.addini(ini, help_text, default=default)
 
 
 def pytest_configure(config: pytest.Config) -> None:

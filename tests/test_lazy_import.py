@@ -132,3 +132,25 @@ def test_pytest_help_and_markers_load_no_heavy_module(pytester: pytest.Pytester)
     )
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--markers")
     result.stdout.fnmatch_lines(["@pytest.mark.mhub_fake(*", "heavy modules: []"])
+
+
+def test_a_wing_imported_again_is_served_with_its_own_records(monkeypatch: pytest.MonkeyPatch) -> None:
+    # pytester's in-process sessions drop the modules they imported: a wing imported again brings
+    # new record classes, and the handlers served must be the ones that know them.
+    import importlib
+
+    from pytest_migrationhub._core import served
+
+    first = importlib.import_module("pytest_migrationhub._migrationhub")
+    assert served()["CreateProgressUpdateStream"] is first.HANDLERS["CreateProgressUpdateStream"]
+    for name in [n for n in sys.modules if n.startswith("pytest_migrationhub._migrationhub")]:
+        monkeypatch.delitem(sys.modules, name)
+    again = importlib.import_module("pytest_migrationhub._migrationhub")
+    assert again is not first
+    assert served()["CreateProgressUpdateStream"] is again.HANDLERS["CreateProgressUpdateStream"]
+    from pytest_migrationhub import MigrationHubFake
+
+    fake = MigrationHubFake(home_region="us-east-1")  # a request with no credential scope is from us-east-1
+    body = b'{"ProgressUpdateStreamName": "S"}'
+    assert fake.handle("AWSMigrationHub.CreateProgressUpdateStream", body, {})[0] == 200
+    assert fake.streams == ["S"]

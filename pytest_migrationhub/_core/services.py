@@ -10,6 +10,7 @@ Imports nothing heavy.
 from __future__ import annotations
 
 import importlib
+import sys
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -97,12 +98,14 @@ BEFORE_SEND_EVENTS: tuple[str, ...] = tuple(f"before-send.{service.event_name}" 
 ENDPOINT_VARIABLES: dict[str, str] = {service.name: service.endpoint_variable for service in ALL_SERVICES}
 
 _lock = threading.Lock()
-_served: dict[str, Handler] | None = None
+#: the handlers of the wings, and the wing modules they came from
+_served: tuple[dict[str, Handler], tuple[Any, ...]] | None = None
+_WING_NAMES = tuple(f"{_PACKAGE}.{wing}" for wing in dict.fromkeys(s.wing for s in ALL_SERVICES))
 
 
 def _wings() -> list[Any]:
     """The wing modules the rows name, each once, imported on first use."""
-    return [importlib.import_module(f"{_PACKAGE}.{wing}") for wing in dict.fromkeys(s.wing for s in ALL_SERVICES)]
+    return [importlib.import_module(name) for name in _WING_NAMES]
 
 
 def served() -> Mapping[str, Handler]:
@@ -110,16 +113,21 @@ def served() -> Mapping[str, Handler]:
 
     Each wing named by a row is imported once per process, on first use, and
     gives its handlers as ``HANDLERS``; an operation no wing answers is unserved.
+    A wing imported again (a test runner that drops the modules a session
+    imported does so) is taken anew: its handlers and its records' classes go together.
     """
     global _served
-    if _served is None:
+    found = _served
+    if found is None or any(
+        sys.modules.get(name) is not module for name, module in zip(_WING_NAMES, found[1], strict=True)
+    ):
         with _lock:
-            if _served is None:
-                table: dict[str, Handler] = {}
-                for wing in _wings():
-                    table.update(wing.HANDLERS)
-                _served = table
-    return _served
+            wings = tuple(_wings())
+            table: dict[str, Handler] = {}
+            for wing in wings:
+                table.update(wing.HANDLERS)
+            _served = found = (table, wings)
+    return found[0]
 
 
 def parts() -> list[type[Any]]:
