@@ -134,20 +134,24 @@ class ControlAPI:
 
     @route("GET", "")
     def index(self) -> Any:
+        """The version and the routes: a health check."""
         routes = [r.label for r in ROUTES.values()]
         return {"service": "pytest-migrationhub", "version": __version__, "routes": routes}
 
     @route("POST", "reset")
     def reset(self, *, account: str | None = None) -> Any:
+        """`reset()`: forget everything (with `account`, that account only), back to the initial home region."""
         self.fake.reset(account=account)
         return {}
 
     @route("GET", "state")
     def get_state(self, *, account: str | None = None) -> Any:
+        """`snapshot()`: the scenario of everything the fake holds, or of one account."""
         return self.fake.snapshot(account=account)
 
     @route("PUT", "state")
     def put_state(self, *, document: dict[str, Any], account: str | None = None) -> Any:
+        """`restore()`: hold the scenario in the body instead, all or nothing."""
         try:
             self.fake.restore(document, account=account)
         except ScenarioError as error:
@@ -156,40 +160,49 @@ class ControlAPI:
 
     @route("GET", "streams")
     def get_streams(self, *, account: str | None = None) -> Any:
+        """`streams`: `{"streams": ["SMS"]}`."""
         return {"streams": self.fake.account(account).streams}
 
     @route("POST", "streams")
     def add_stream(self, *, name: str, account: str | None = None) -> Any:
+        """`add_stream()`."""
         self.fake.add_stream(name, account=account)
         return {}
 
     @route("GET", "tasks")
     def get_tasks(self, *, stream: str | None = None, account: str | None = None) -> Any:
+        """`tasks()`: `{"tasks": [task, ...]}`."""
         return {"tasks": [task_json(t) for t in self.fake.tasks(stream, account=account)]}
 
     @route("POST", "tasks")
     def add_task(self, *, stream: str, task: str, account: str | None = None) -> Any:
+        """`add_task()`: the task."""
         return task_json(self.fake.add_task(stream, task, account=account))
 
     @route("GET", "task")
     def get_task(self, *, stream: str, task: str, account: str | None = None) -> Any:
+        """`task()`: the task, with every update."""
         return task_json(self.fake.task(stream, task, account=account))
 
     @route("GET", "stale-tasks")
     def stale_tasks(self, *, account: str | None = None) -> Any:
+        """`stale_tasks()`: `{"stale_tasks": [{"stream", "task"}, ...]}`."""
         stale = self.fake.stale_tasks(account=account)
         return {"stale_tasks": [{"stream": s, "task": t} for s, t in stale]}
 
     @route("GET", "calls")
     def calls(self) -> Any:
+        """`calls`: `{"calls": [{"operation", "service", "region", "account", "params", "error_code", "error_message", "injected"}, ...]}`."""
         return {"calls": [call_json(c) for c in self.fake.calls]}
 
     @route("GET", "home-region")
     def get_home_region(self, *, account: str | None = None) -> Any:
+        """`home_region`: `{"home_region": "us-west-2"}` (`null`: unset)."""
         return {"home_region": self.fake.account(account).home_region}
 
     @route("PUT", "home-region")
     def set_home_region(self, *, home_region: str | None, account: str | None = None) -> Any:
+        """`home_region = ...` (`null` unsets it)."""
         view = self.fake.account(account)
         view.home_region = home_region
         return {"home_region": view.home_region}
@@ -204,43 +217,52 @@ class ControlAPI:
         message: str | None = None,
         retry_after_seconds: int | None = None,
     ) -> Any:
+        """`fail()` (`times` defaults to 1; `null`: until cleared)."""
         self.fake.fail(operation, error_code, times=times, message=message, retry_after_seconds=retry_after_seconds)
         return {}
 
     @route("DELETE", "faults")
     def clear_faults(self) -> Any:
+        """`clear_faults()`."""
         self.fake.clear_faults()
         return {}
 
     @route("GET", "faults")
     def get_faults(self) -> Any:
+        """`faults`: each with the calls it has left to fail and how often it fired."""
         return {"faults": [fault_json(f) for f in self.fake.faults]}
 
     @route("GET", "denied")
     def get_denied(self) -> Any:
+        """`denied`: `{"denied": ["ListMigrationTasks"]}`."""
         return {"denied": self.fake.denied}
 
     @route("POST", "deny")
     def deny(self, *, operation: str) -> Any:
+        """`deny()`."""
         self.fake.deny(operation)
         return {}
 
     @route("POST", "allow")
     def allow(self, *, operation: str) -> Any:
+        """`allow()`."""
         self.fake.allow(operation)
         return {}
 
     @route("GET", "accounts")
     def get_accounts(self) -> Any:
+        """`accounts`: `{"accounts": [...]}`."""
         return {"accounts": self.fake.accounts}
 
     @route("POST", "accounts")
     def add_account(self, *, account: str, access_key_id: str | None = None) -> Any:
+        """`add_account()`."""
         self.fake.add_account(account, access_key_id=access_key_id)
         return {}
 
     @route("GET", "applications")
     def get_applications(self, *, account: str | None = None) -> Any:
+        """`applications()`: each with its name, description, items, tags and reported state."""
         return {"applications": [application_json(a) for a in self.fake.applications(account=account)]}
 
     @route("POST", "applications")
@@ -253,6 +275,7 @@ class ControlAPI:
         description: str | None = None,
         account: str | None = None,
     ) -> Any:
+        """`add_application()`: the application."""
         application = self.fake.add_application(
             application_id, status=status, name=name, description=description, account=account
         )
@@ -260,6 +283,7 @@ class ControlAPI:
 
     @route("GET", "discovered-resources")
     def get_discovered_resources(self, *, account: str | None = None) -> Any:
+        """`discovered_resources()`: each server's attributes and tags."""
         return {"discovered_resources": [server_json(s) for s in self.fake.discovered_resources(account=account)]}
 
     @route("POST", "discovered-resources")
@@ -274,6 +298,7 @@ class ControlAPI:
         server_type: str = "OTHER",
         account: str | None = None,
     ) -> Any:
+        """`add_discovered_resource()`: the server."""
         server = self.fake.add_discovered_resource(
             configuration_id,
             host_name=host_name,
@@ -287,6 +312,7 @@ class ControlAPI:
 
     @route("GET", "agents")
     def get_agents(self, *, account: str | None = None) -> Any:
+        """`agents()`: each agent's health, collection status and the rest DescribeAgents reports."""
         return {"agents": [agent_json(a) for a in self.fake.agents(account=account)]}
 
     @route("POST", "agents")
@@ -304,6 +330,7 @@ class ControlAPI:
         version: str | None = None,
         account: str | None = None,
     ) -> Any:
+        """`add_agent()`: the agent."""
         agent = self.fake.add_agent(
             agent_id,
             agent_type=agent_type,
@@ -320,6 +347,7 @@ class ControlAPI:
 
     @route("GET", "connections")
     def get_connections(self, *, account: str | None = None) -> Any:
+        """`connections()`."""
         return {"connections": [connection_json(c) for c in self.fake.connections(account=account)]}
 
     @route("POST", "connections")
@@ -333,6 +361,7 @@ class ControlAPI:
         count: int = 1,
         account: str | None = None,
     ) -> Any:
+        """`add_connection()`: the connection."""
         connection = self.fake.add_connection(
             source_id, destination_id, port=port, transport_protocol=transport_protocol, count=count, account=account
         )
@@ -340,60 +369,69 @@ class ControlAPI:
 
     @route("POST", "import-files")
     def add_import_file(self, *, url: str, content: str, account: str | None = None) -> Any:
+        """`add_import_file()`: `content` is the file's text."""
         self.fake.add_import_file(url, content, account=account)
         return {}
 
     @route("GET", "import-tasks")
     def get_import_tasks(self, *, account: str | None = None) -> Any:
+        """`import_tasks()`: each as DescribeImportTasks gives it."""
         return {"import_tasks": [import_task_json(t) for t in self.fake.import_tasks(account=account)]}
 
     @route("GET", "export-tasks")
     def get_export_tasks(self, *, account: str | None = None) -> Any:
+        """`export_tasks()`: each as DescribeExportTasks gives it, with `files`, the names in its zip."""
         return {"export_tasks": [export_task_json(t) for t in self.fake.export_tasks(account=account)]}
 
     @route("GET", "unexplained")
     def unexplained(self) -> Any:
+        """`unexplained()`: what the fixture's strict teardown would fail with."""
         return {"problems": self.fake.unexplained()}
 
     # --- answering a request ------------------------------------------------------------
 
     def answer(self, method: str, path: str, query: str, content_type: str | None, body: bytes) -> Response:
         """Answer ``method /mhub-api/path?query``: JSON, also for every refusal and every bug."""
-        label = f"{method} {CONTROL_PREFIX}{path.rstrip('/')}"
-        headers = {"Content-Type": CONTROL_JSON}
-        try:
-            found = _find(method, path.rstrip("/"))
-            if method in WRITES and _media_type(content_type) != CONTROL_JSON:
-                raise ControlError(
-                    415,
-                    "UnsupportedMediaTypeException",
-                    f"{label}: Content-Type {content_type!r} is not accepted; control API writes "
-                    f"take Content-Type: {CONTROL_JSON}, with or without a body "
-                    f"(curl: -H 'Content-Type: {CONTROL_JSON}')",
-                )
-            # A GET reads its fields from the query string, a write from the body; a route that
-            # takes the body whole as its document reads its fields from the query string.
-            in_query = method == "GET" or found.document
-            parameters = _query(label, query)
-            _check_fields(label, "query parameter", parameters, found.fields if in_query else {})
-            fields = _json_body(label, body)
-            if found.document:
-                fields = {"document": fields}
-            else:
-                _check_fields(label, "field", fields, {} if method == "GET" else found.fields)
-            result = found.handler(self, **parameters, **fields)
-            return 200, headers, json.dumps(result).encode()
-        except ControlError as error:
-            return error.status, {**headers, **error.headers}, error_body(error.code, error.message)
-        except MigrationHubFakeError as error:
-            return 400, headers, error_body("MigrationHubFakeError", str(error))
-        except Exception as error:  # a bug: say so, and keep serving
-            traceback.print_exc(file=sys.stderr)
-            message = (
-                f"{label} failed: {type(error).__name__}: {error} (a bug in pytest-migrationhub; "
-                "the traceback is on the server's stderr)"
+        return _answer(self, method, path, query, content_type, body)
+
+
+def _answer(api: ControlAPI, method: str, path: str, query: str, content_type: str | None, body: bytes) -> Response:
+    """Answer ``method /mhub-api/path?query``: JSON, also for every refusal and every bug."""
+    label = f"{method} {CONTROL_PREFIX}{path.rstrip('/')}"
+    headers = {"Content-Type": CONTROL_JSON}
+    try:
+        found = _find(method, path.rstrip("/"))
+        if method in WRITES and _media_type(content_type) != CONTROL_JSON:
+            raise ControlError(
+                415,
+                "UnsupportedMediaTypeException",
+                f"{label}: Content-Type {content_type!r} is not accepted; control API writes "
+                f"take Content-Type: {CONTROL_JSON}, with or without a body "
+                f"(curl: -H 'Content-Type: {CONTROL_JSON}')",
             )
-            return 500, headers, error_body("InternalFailure", message)
+        # A GET reads its fields from the query string, a write from the body; a route that
+        # takes the body whole as its document reads its fields from the query string.
+        in_query = method == "GET" or found.document
+        parameters = _query(label, query)
+        _check_fields(label, "query parameter", parameters, found.fields if in_query else {})
+        fields = _json_body(label, body)
+        if found.document:
+            fields = {"document": fields}
+        else:
+            _check_fields(label, "field", fields, {} if method == "GET" else found.fields)
+        result = found.handler(api, **parameters, **fields)
+        return 200, headers, json.dumps(result).encode()
+    except ControlError as error:
+        return error.status, {**headers, **error.headers}, error_body(error.code, error.message)
+    except MigrationHubFakeError as error:
+        return 400, headers, error_body("MigrationHubFakeError", str(error))
+    except Exception as error:  # a bug: say so, and keep serving
+        traceback.print_exc(file=sys.stderr)
+        message = (
+            f"{label} failed: {type(error).__name__}: {error} (a bug in pytest-migrationhub; "
+            "the traceback is on the server's stderr)"
+        )
+        return 500, headers, error_body("InternalFailure", message)
 
 
 def _media_type(content_type: str | None) -> str | None:
