@@ -34,7 +34,11 @@ SAMPLE_BODY = {
     "UpdateDateTime": 1493660853,
     "NextUpdateSeconds": 60,
 }
-README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+#: what the documentation says of server mode and the control API
+SERVER_DOCS = "\n".join(
+    (Path(__file__).parent.parent / "docs" / "guides" / page).read_text(encoding="utf-8")
+    for page in ("server-mode.md", "other-languages.md")
+)
 ONLY_MIGRATION_HUB = (
     "this server fakes Migration Hub (mgh), migrationhub-config and Application Discovery Service (discovery) "
     "only: point only those at it, with AWS_ENDPOINT_URL_MIGRATION_HUB, AWS_ENDPOINT_URL_MIGRATIONHUB_CONFIG, "
@@ -86,7 +90,7 @@ def api(
 def control(
     server: MigrationHubServer, method: str, route: str, body: Any = None, headers: dict[str, str] | None = None
 ) -> tuple[int, Any]:
-    """One control API request, with ``Content-Type: application/json`` on writes as the README says."""
+    """One control API request, with ``Content-Type: application/json`` on writes as the documentation says."""
     conn = connect(server)
     try:
         payload = None if body is None else (body if isinstance(body, (bytes, str)) else json.dumps(body))

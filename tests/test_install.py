@@ -1,4 +1,5 @@
-"""The README's install lines, run as written in fresh virtual environments, bring what its examples need.
+"""The README's install lines, run as written in fresh virtual environments, bring what the examples need
+(the README's quick start, and every example of the documentation).
 
 These tests build virtual environments and install from the package registry, so they run only when
 asked: ``tox -e install`` (CI runs it). The package is installed from this checkout in place of the
@@ -54,7 +55,12 @@ def fresh(tmp_path: Path) -> tuple[Path, dict[str, str]]:
 
 
 def python_blocks() -> dict[str, str]:
-    return {f"test_readme_{i}": block for i, block in enumerate(re.findall(r"```python\n(.*?)```", README, flags=re.S))}
+    """The README's examples (the quick start first), then every example of the documentation's pages."""
+    pages = [README] + [
+        p.read_text(encoding="utf-8") for p in sorted((ROOT / "docs").rglob("*.md")) if "_" not in p.parts[-2]
+    ]
+    blocks = [block for text in pages for block in re.findall(r"```python\n(.*?)```", text, flags=re.S)]
+    return {f"test_readme_{i}": block for i, block in enumerate(blocks)}
 
 
 def test_the_quick_start_passes_after_the_install_line(fresh: tuple[Path, dict[str, str]]) -> None:
@@ -67,7 +73,7 @@ def test_the_quick_start_passes_after_the_install_line(fresh: tuple[Path, dict[s
     assert re.search(r"^1 passed", output, flags=re.M), output
 
 
-def test_every_readme_example_passes_after_the_examples_line(fresh: tuple[Path, dict[str, str]]) -> None:
+def test_every_example_passes_after_the_examples_line(fresh: tuple[Path, dict[str, str]]) -> None:
     root, env = fresh
     run(install_line("examples").replace("pytest-migrationhub", str(ROOT), 1), root, env)
     project = root / "examples"

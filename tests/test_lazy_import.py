@@ -148,9 +148,3 @@ def test_a_wing_imported_again_is_served_with_its_own_records(monkeypatch: pytes
     again = importlib.import_module("pytest_migrationhub._migrationhub")
     assert again is not first
     assert served()["CreateProgressUpdateStream"] is again.HANDLERS["CreateProgressUpdateStream"]
-    from pytest_migrationhub import MigrationHubFake
-
-    fake = MigrationHubFake(home_region="us-east-1")  # a request with no credential scope is from us-east-1
-    body = b'{"ProgressUpdateStreamName": "S"}'
-    assert fake.handle("AWSMigrationHub.CreateProgressUpdateStream", body, {})[0] == 200
-    assert fake.streams == ["S"]

@@ -354,7 +354,7 @@ def test_an_operation_the_fake_does_not_serve_fails_loudly(
     names = sorted(op.name for op in catalog().by_name.values() if op.service == "mgh" and op.name in handlers)
     assert str(raised.value) == (
         "mhub_fake does not implement mgh AssociateDiscoveredResource yet; of mgh it serves "
-        f"{', '.join(names)}. See the table of supported operations in pytest-migrationhub's README."
+        f"{', '.join(names)}. See the operations page of pytest-migrationhub's documentation (docs/reference/operations.md)."
     )
     assert "AssociateCreatedArtifact, " in str(raised.value) and "AssociateDiscoveredResource," not in str(raised.value)
     assert mhub_fake.calls == []

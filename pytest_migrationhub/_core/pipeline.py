@@ -153,7 +153,7 @@ def unserved(op: Operation) -> str:
     names = sorted(o.name for o in catalog().by_name.values() if o.service == op.service and o.name in handlers)
     return (
         f"mhub_fake does not implement {op.service} {op.name} yet; of {op.service} it serves "
-        f"{', '.join(names) or 'nothing'}. See the table of supported operations in pytest-migrationhub's README."
+        f"{', '.join(names) or 'nothing'}. See the operations page of pytest-migrationhub's documentation (docs/reference/operations.md)."
     )
 
 
