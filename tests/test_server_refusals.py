@@ -203,3 +203,61 @@ def test_nan_and_infinity_are_a_serialization_exception(
     assert mhub_fake.streams == [STREAM] and mhub_fake.task(STREAM, TASK).updates == []
     # The same body with a number instead is answered.
     assert api(mhub_server, operation, template % number)[0] == 200
+
+
+# --- more that mutation showed unchecked -------------------------------------------------------
+
+
+def test_a_cross_site_patch_is_refused_as_a_write(mhub_fake: MigrationHubFake, mhub_server: MigrationHubServer) -> None:
+    # hosts.py:19 WRITES lists PATCH: a page's PATCH is a write, refused before any routing.
+    status, body = send(
+        mhub_server, "PATCH", "/mhub-api/streams", {"name": STREAM}, {"Origin": "http://evil.example", **JSON}
+    )
+    assert status == 403
+    assert body["__type"] == "ForbiddenException"
+    assert body["Message"].startswith("PATCH /mhub-api/streams came from the web page at 'http://evil.example'")
+    assert mhub_fake.streams == []
+
+
+@pytest.mark.parametrize("host", ["[::1]:x80", "[::1]:a"])
+def test_a_bracketed_host_whose_port_starts_with_a_non_digit_is_a_bad_request(
+    mhub_fake: MigrationHubFake, mhub_server: MigrationHubServer, host: str
+) -> None:
+    # hosts.py:48 port = rest[1:]: every character after the colon is checked, the first included.
+    status, body = send(mhub_server, "POST", "/mhub-api/streams", {"name": STREAM}, {"Host": host, **JSON})
+    assert (status, body["__type"]) == (400, "BadRequestException")
+    assert mhub_fake.streams == []
+
+
+def test_a_host_header_with_trailing_whitespace_is_answered(mhub_server: MigrationHubServer) -> None:
+    # hosts.py:41 value.strip(): optional whitespace around a field value is not part of it (RFC 7230, 3.2).
+    from server_helpers import parse_raw, raw
+
+    response = raw(
+        mhub_server, b"GET /mhub-api/streams HTTP/1.1\r\nHost: localhost:8080 \t\r\nConnection: close\r\n\r\n"
+    )
+    status, _, body = parse_raw(response)
+    assert (status, body) == (200, {"streams": []})
+
+
+# --- _core/pipeline.py and _core/records.py seen through the server ------------------------
+
+
+def test_an_empty_body_is_an_empty_request_and_its_call_reads_as_one(
+    mhub_fake: MigrationHubFake, mhub_server: MigrationHubServer
+) -> None:
+    # pipeline.py:81 json.loads(raw or b"{}") and records.py:133 json.loads(self._body or b"{}").
+    from server_helpers import api
+
+    status, _, body = api(mhub_server, "ListProgressUpdateStreams", b"")
+    assert (status, body) == (200, {"ProgressUpdateStreamSummaryList": []})
+    [call] = mhub_fake.calls
+    assert call.params == {}
+
+
+def test_an_accepted_notify_is_a_200(mhub_fake: MigrationHubFake, mhub_server: MigrationHubServer, task: Any) -> None:
+    # pipeline.py:99 a Kept answer (an accepted NotifyMigrationTaskState) is 200 with {}, as any success.
+    from server_helpers import notify
+
+    assert notify(mhub_server, 1493660853) == 200
+    assert [u.progress_percent for u in task.updates] == [10]
