@@ -156,6 +156,16 @@ def test_deletion_is_asynchronous_on_the_fakes_clock(mhub_fake: Any, mgh: Any, f
     assert mhub_fake.tasks(STREAM) == []
 
 
+@pytest.mark.mhub_fake(stream_deletion_seconds=3)
+def test_deletion_has_finished_at_the_exact_end_of_its_window(mhub_fake: Any, mgh: Any, freezer: Any) -> None:
+    mhub_fake.add_task(STREAM, TASK)
+    mgh.delete_progress_update_stream(ProgressUpdateStreamName=STREAM)
+    freezer.tick(3)
+    assert mgh.list_progress_update_streams()["ProgressUpdateStreamSummaryList"] == []
+    with pytest.raises(mgh.exceptions.ResourceNotFoundException):
+        mgh.describe_migration_task(**ids())
+
+
 @pytest.mark.mhub_fake(stream_deletion_seconds=0)
 def test_deletion_window_is_configurable(mhub_fake: Any, mgh: Any) -> None:
     mhub_fake.add_task(STREAM, TASK)

@@ -61,8 +61,9 @@ def test_the_operations_page_is_made_from_the_code() -> None:
     rows = re.findall(r"^\| (mgh|migrationhub-config|discovery) \| (\w+) \| ([^|]+) \|", table, flags=re.M)
     for _service, name, status in rows:
         (listed if status.strip() == "served" else not_yet).add(name)
-    assert listed == set(served())
-    assert listed | not_yet == set(catalog().by_name)
+    known = set(catalog().by_name)  # an older botocore lacks the newest operations
+    assert listed == set(served()) & known
+    assert listed | not_yet == known
     assert "`list_configurations`" in table  # the paginators botocore ships
     assert "```{include} ../_generated/operations.md" in PAGES["docs/reference/operations.md"]
 

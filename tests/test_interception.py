@@ -1,5 +1,5 @@
 """What the interception decides: which retries it saves from sleeping, which account a request is
-made as (each found unchecked by mutating the code)."""
+made as, which requests are its own (each found unchecked by mutating the code)."""
 
 from __future__ import annotations
 
@@ -73,3 +73,25 @@ def test_refreshable_credentials_name_the_account_without_being_refreshed(
     client: Any = session.create_client("mgh", region_name="us-west-2")
     client.list_progress_update_streams()
     assert [call.account for call in mhub_fake.calls] == ["111122223333"]
+
+
+def test_an_unsigned_client_goes_to_its_endpoint_once_the_fake_has_stopped() -> None:
+    # decisions.py:119 _taken_over: a request with no Authorization header is not the fake's.
+    import botocore.session
+    from botocore import UNSIGNED
+    from botocore.config import Config
+    from botocore.exceptions import EndpointConnectionError
+
+    from pytest_migrationhub import mock_migrationhub
+
+    session = botocore.session.Session()
+    with mock_migrationhub():
+        unsigned: Any = session.create_client(
+            "mgh",
+            region_name="us-west-2",
+            endpoint_url="http://127.0.0.1:9",  # nothing listens: reaching it fails the call
+            config=Config(signature_version=UNSIGNED, retries={"total_max_attempts": 1}),
+        )
+        unsigned.list_progress_update_streams()  # answered: the fake's handler is now on the client
+    with pytest.raises(EndpointConnectionError):
+        unsigned.list_progress_update_streams()
