@@ -246,3 +246,10 @@ def test_an_async_discovery_client_is_served_from_the_same_state(mhub_fake: Any)
 
     assert run(main) == ["d-server-1"]
     assert [c.operation for c in mhub_fake.calls] == ["ListConfigurations"]
+
+
+def test_the_fake_watches_for_aiobotocore_s_modules_only_while_it_is_active() -> None:
+    before = list(sys.meta_path)
+    with mock_migrationhub():
+        assert len(sys.meta_path) == len(before) + 1  # the watch that patches them as they are imported
+    assert sys.meta_path == before
