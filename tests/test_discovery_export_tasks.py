@@ -310,3 +310,88 @@ def test_an_unknown_download_path_is_not_found_on_the_fakes_own_endpoint(
     with pytest.raises(urllib.error.HTTPError) as raised:
         urllib.request.urlopen(url, timeout=10)
     assert raised.value.code == 404
+
+
+# --- found unchecked by mutating the code ----------------------------------------
+
+
+def test_ec2_recommendations_show_what_an_import_said_of_the_server(
+    mhub_fake: MigrationHubFake, discovery: Any, freezer: Any
+) -> None:
+    if not models_preferences(discovery):
+        pytest.skip("this botocore models no preferences in StartExportTask")
+    mhub_fake.discovery_task_seconds = 0
+    mhub_fake.add_import_file(
+        "s3://plans/servers.csv",
+        "ExternalId,OS.Name,OS.Version,CPU.NumberOfProcessors,CPU.NumberOfCores,CPU.NumberOfLogicalCores,"
+        'RAM.TotalSizeInMB,VMware.VMName,Tags\nvm-1,Ubuntu,22.04,2,4,8,2048,web-vm,"env:prod, team:blue"\n',
+    )
+    discovery.start_import_task(name="servers", importUrl="s3://plans/servers.csv")
+    mhub_fake.add_discovered_resource("d-server-0bare")  # nothing imported: its figures are empty
+    export_id = discovery.start_export_task(preferences={"ec2RecommendationsPreferences": {"enabled": True}})[
+        "exportId"
+    ]
+    freezer.tick(1)
+    header, line, bare = rows(exported(discovery, export_id)["EC2InstanceRecommendations.csv"])
+    row = dict(zip(header, line, strict=True))
+    assert [
+        dict(zip(header, bare, strict=True))[f"Server.{c}"] for c in ("CPU.NumberOfCores", "RAM.TotalSizeInMB")
+    ] == [
+        "",
+        "",
+    ]
+    assert {
+        column: row[column]
+        for column in (
+            "Server.ExternalId",
+            "Server.VMware.VMname",
+            "Server.OS.Name",
+            "Server.OS.Version",
+            "Server.CPU.NumberOfProcessors",
+            "Server.CPU.NumberOfCores",
+            "Server.CPU.NumberOfLogicalCores",
+            "Server.RAM.TotalSizeInMB",
+            "Tags",
+        )
+    } == {
+        "Server.ExternalId": "vm-1",
+        "Server.VMware.VMname": "web-vm",
+        "Server.OS.Name": "Ubuntu",
+        "Server.OS.Version": "22.04",
+        "Server.CPU.NumberOfProcessors": "2",
+        "Server.CPU.NumberOfCores": "4",
+        "Server.CPU.NumberOfLogicalCores": "8",
+        "Server.RAM.TotalSizeInMB": "2048",
+        "Tags": "env:prod, team:blue",
+    }
+
+
+def test_the_own_endpoint_serves_a_download_with_its_length_and_type_even_with_a_query(
+    mhub_fake: MigrationHubFake, discovery: Any, freezer: Any
+) -> None:
+    export_id = discovery.start_export_task()["exportId"]
+    freezer.tick(1)
+    url = export_info(discovery, export_id)["configurationsDownloadUrl"]
+    with urllib.request.urlopen(url + "?X-Amz-Expires=3600", timeout=10) as response:
+        content = response.read()
+        assert (response.status, response.headers["Content-Type"]) == (200, "application/zip")
+        assert response.headers["Content-Length"] == str(len(content))
+    assert unzip(content)
+    head = urllib.request.Request(url, method="HEAD")
+    with urllib.request.urlopen(head, timeout=10) as response:
+        assert (response.headers["Content-Length"], response.read()) == (str(len(content)), b"")
+
+
+def test_a_forgotten_download_says_why_it_is_not_found(
+    mhub_fake: MigrationHubFake, discovery: Any, freezer: Any
+) -> None:
+    export_id = discovery.start_export_task()["exportId"]
+    freezer.tick(1)
+    url = export_info(discovery, export_id)["configurationsDownloadUrl"]
+    mhub_fake.reset()
+    with pytest.raises(urllib.error.HTTPError) as raised:
+        urllib.request.urlopen(url, timeout=10)
+    assert (raised.value.code, raised.value.reason) == (
+        404,
+        "No such file: it was never published, or the fake was reset",
+    )

@@ -423,3 +423,82 @@ def test_a_sixth_concurrent_agent_export_is_refused(mhub_fake: MigrationHubFake,
     discovery.start_export_task(filters=by_agent())
     statuses = [e["exportStatus"] for e in discovery.describe_export_tasks()["exportsInfo"]]
     assert statuses == ["SUCCEEDED"] * 2 + ["IN_PROGRESS"] * 5
+
+
+# --- found unchecked by mutating the code ----------------------------------------
+
+
+CONNECTION_HEADER = [
+    "accountNumber",
+    "agentId",
+    "sourceIp",
+    "sourcePort",
+    "destinationIp",
+    "destinationPort",
+    "ipVersion",
+    "transportProtocol",
+    "agentAssignedProcessId",
+    "agentCreationDate",
+]
+
+
+def test_an_agent_export_heads_every_file_with_the_user_guides_columns(
+    mhub_fake: MigrationHubFake, discovery: Any, freezer: Any
+) -> None:
+    freezer.move_to(START)
+    mhub_fake.add_agent(AGENT, host_name="web-1")
+    export_id = discovery.start_export_task(filters=by_agent())["exportId"]
+    freezer.tick(1)
+    files = exported(discovery, export_id)
+    assert rows(files[f"{DEFAULT_ACCOUNT}_systemPerformance.csv"]) == [
+        [
+            "accountNumber",
+            "agentId",
+            "totalDiskBytesReadPerSecond(Kbps)",
+            "totalDiskBytesWrittenPerSecond(Kbps)",
+            "totalDiskReadOpsPerSecond",
+            "totalDiskWriteOpsPerSecond",
+            "totalNetworkBytesReadPerSecond(Kbps)",
+            "totalNetworkBytesWrittenPerSecond(Kbps)",
+            "totalNumLogicalProcessors",
+            "totalNumCores",
+            "totalNumCpus",
+            "totalNumDisks",
+            "totalNumNetworkCards",
+            "totalCpuUsagePct",
+            "totalDiskSize(GB)",
+            "totalDiskFreeSize(GB)",
+            "totalRAM(MB)",
+            "freeRAM(MB)",
+            "timestamp",
+        ]
+    ]
+    assert rows(files[f"{DEFAULT_ACCOUNT}_sourceProcessConnection.csv"]) == [CONNECTION_HEADER]
+    assert rows(files[f"{DEFAULT_ACCOUNT}_destinationProcessConnection.csv"]) == [CONNECTION_HEADER]
+
+
+def test_the_summary_shows_an_imported_servers_external_id_wave_and_tags(
+    mhub_fake: MigrationHubFake, discovery: Any, freezer: Any
+) -> None:
+    freezer.move_to(START)
+    mhub_fake.discovery_task_seconds = 0
+    mhub_fake.add_discovered_resource("d-server-0seeded")  # no ExternalId: its column stays empty
+    mhub_fake.add_import_file(
+        "s3://plans/servers.csv",
+        'ExternalId,HostName,Applications,ApplicationWave,Tags\nvm-1,web-1,Shop,wave 1,"env:prod, team:blue"\n',
+    )
+    discovery.start_import_task(name="servers", importUrl="s3://plans/servers.csv")
+    [_, imported] = mhub_fake.discovered_resources()
+    [shop] = mhub_fake.applications()
+    export_id = discovery.start_export_task()["exportId"]
+    freezer.tick(1)
+    files = exported(discovery, export_id)
+    assert rows(files[f"{DEFAULT_ACCOUNT}_Server.csv"])[1:] == [
+        ["d-server-0seeded", "", "", "", "", "OTHER", SHOWN],
+        [imported.configuration_id, "vm-1", "web-1", "", "", "OTHER", SHOWN],
+    ]
+    assert rows(files[f"{DEFAULT_ACCOUNT}_Application.csv"])[1:] == [
+        [shop.application_id, "Shop", "", "wave 1", "1", SHOWN, SHOWN]
+    ]
+    header, *template = rows(files[f"{DEFAULT_ACCOUNT}_ImportTemplate.csv"])
+    assert dict(zip(header, template[1], strict=True))["Tags"] == "env:prod, team:blue"

@@ -343,3 +343,29 @@ def test_tags_are_added_to_those_a_server_has(mhub_fake: MigrationHubFake, disco
     discovery.create_tags(configurationIds=["d-server-0seeded"], tags=[{"key": "env", "value": "test"}])
     imported(mhub_fake, discovery, 'IPAddress,Tags\n10.0.0.7,"env:prod, env:test"\n')
     assert mhub_fake.discovered_resource("d-server-0seeded").tags == [("env", "test"), ("env", "prod")]
+
+
+# --- found unchecked by mutating the code ----------------------------------------
+
+
+def test_a_value_of_exactly_10000_characters_imports(mhub_fake: MigrationHubFake, discovery: Any) -> None:
+    task = imported(mhub_fake, discovery, "ExternalId,VMware.VMName\nweb-1," + "x" * 10_000 + "\n")
+    assert counts(task) == ("IMPORT_COMPLETE", 1, 0, 0, 0)
+    [server] = mhub_fake.discovered_resources()
+    assert server.imported["VMware.VMName"] == "x" * 10_000
+
+
+def test_two_vms_of_one_vcenter_are_two_servers(mhub_fake: MigrationHubFake, discovery: Any) -> None:
+    imported(mhub_fake, discovery, "VMware.MoRefId,VMware.VCenterId\nvm-101,vcenter-1\n")
+    imported(mhub_fake, discovery, "VMware.MoRefId,VMware.VCenterId\nvm-102,vcenter-1\n", url=URL + ".2")
+    assert sorted(s.imported["VMware.MoRefId"] for s in mhub_fake.discovered_resources()) == ["vm-101", "vm-102"]
+
+
+def test_an_application_name_over_127_characters_fails_its_row(mhub_fake: MigrationHubFake, discovery: Any) -> None:
+    name = "a" * 128
+    task = imported(mhub_fake, discovery, f"ExternalId,Applications\nweb-1,{name}\n")
+    assert counts(task) == ("IMPORT_FAILED", 0, 1, 0, 1)
+    assert errors_of(task) == [
+        ["2", "Applications", "web-1", f"{name!r} is not an application name (at most 127 characters)"]
+    ]
+    assert mhub_fake.applications() == []

@@ -417,3 +417,60 @@ def test_migration_hub_associates_an_imported_server(mhub_fake: MigrationHubFake
     assert mhub_fake.task("PlanTool", "web-1").discovered_resources == [{"ConfigurationId": server.configuration_id}]
     mgh.notify_application_state(ApplicationId=application.application_id, Status="IN_PROGRESS")
     assert mhub_fake.application(application.application_id).status == "IN_PROGRESS"
+
+
+# --- found unchecked by mutating the code ----------------------------------------
+
+
+def test_an_import_that_fills_the_record_quota_exactly_completes(
+    mhub_fake: MigrationHubFake, discovery: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(imports, "MAX_RECORDS", 3)  # 25,000 in the service
+    imported(mhub_fake, discovery, "ExternalId\nweb-1\nweb-2\n")
+    # 2 held + 1 = 3: at the quota, not over it.
+    task = imported(mhub_fake, discovery, "ExternalId\nweb-3\n", url=URL + ".2")
+    assert counts(task) == ("IMPORT_COMPLETE", 1, 0, 0, 0)
+    task = imported(mhub_fake, discovery, "ExternalId\nweb-4\n", url=URL + ".3")
+    assert counts(task) == ("IMPORT_FAILED_RECORD_LIMIT_EXCEEDED", 0, 1, 0, 0)
+
+
+def test_an_account_holds_ten_thousand_servers(mhub_fake: MigrationHubFake, discovery: Any) -> None:
+    for n in range(9_999):
+        mhub_fake.add_discovered_resource(f"d-server-{n:014x}")
+    # The 10,000th server is admitted ...
+    assert counts(imported(mhub_fake, discovery, "ExternalId\nweb-1\n"))[0] == "IMPORT_COMPLETE"
+    assert len(mhub_fake.discovered_resources()) == 10_000
+    # ... the 10,001st is over the quota.
+    task = imported(mhub_fake, discovery, "ExternalId\nweb-2\n", url=URL + ".2")
+    assert counts(task) == ("IMPORT_FAILED_SERVER_LIMIT_EXCEEDED", 0, 1, 0, 0)
+    assert len(mhub_fake.discovered_resources()) == 10_000
+
+
+@pytest.mark.mhub_fake(assert_all_requests_valid=False)
+@pytest.mark.parametrize("spec", [{"name": "NAME"}, {"values": ["servers"]}])
+def test_a_task_filter_without_a_name_or_values_is_an_invalid_parameter_value(
+    mhub_fake: MigrationHubFake, make_client: Any, spec: dict[str, Any]
+) -> None:
+    # botocore would refuse it before sending; another client (the CLI, a hand-built request) may not.
+    discovery = make_client("discovery", parameter_validation=False)
+    with pytest.raises(ClientError) as raised:
+        discovery.describe_import_tasks(filters=[{"name": "NAME", "values": ["servers"]}, spec])
+    assert error_of(raised) == (
+        "InvalidParameterValueException",
+        400,
+        "DescribeImportTasks: $.filters[1]: give a name and its values",
+    )
+
+
+def test_batch_delete_restores_the_attributes_of_every_server_the_import_changed(
+    mhub_fake: MigrationHubFake, discovery: Any
+) -> None:
+    mhub_fake.add_discovered_resource("d-server-0a", host_name="web-a", os_name="Ubuntu", ip_address="10.0.0.1")
+    mhub_fake.add_discovered_resource("d-server-0b", host_name="web-b", os_name="Debian", ip_address="10.0.0.2")
+    task = imported(mhub_fake, discovery, "IPAddress,HostName,OS.Name\n10.0.0.1,a-new,RHEL\n10.0.0.2,b-new,SUSE\n")
+    a, b = mhub_fake.discovered_resource("d-server-0a"), mhub_fake.discovered_resource("d-server-0b")
+    assert [(s.host_name, s.os_name) for s in (a, b)] == [("a-new", "RHEL"), ("b-new", "SUSE")]
+
+    discovery.batch_delete_import_data(importTaskIds=[task["importTaskId"]])
+    assert described(discovery, task["importTaskId"])["status"] == "DELETE_COMPLETE"
+    assert [(s.host_name, s.os_name, s.imported) for s in (a, b)] == [("web-a", "Ubuntu", {}), ("web-b", "Debian", {})]

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from server_helpers import auth
-from support import ARN, SERVER, STREAM, TASK, ids
+from support import ARN, SERVER, STREAM, TASK, ids, requires
 
 from pytest_migrationhub import MigrationHubFake, ScenarioError, mock_migrationhub
 
@@ -254,3 +254,122 @@ def test_any_estate_survives_the_round_trip(estate: dict[str, dict[str, list[Any
     assert [(t.stream, t.name, t.updates) for t in other.tasks()] == [
         (t.stream, t.name, t.updates) for t in fake.tasks()
     ]
+
+
+# --- found unchecked by mutating the code ----------------------------------------
+
+
+HOME_ACCOUNT = "123456789012"
+
+
+def _refused(fake: MigrationHubFake, data: Any) -> str:
+    before = fake.snapshot()
+    with pytest.raises(ScenarioError) as raised:
+        fake.restore(data)
+    assert fake.snapshot() == before
+    return str(raised.value)
+
+
+def test_a_stream_name_the_service_would_refuse_stops_the_load(mhub_fake: MigrationHubFake) -> None:
+    mhub_fake.add_task(STREAM, TASK)
+    data = mhub_fake.snapshot()
+    data["accounts"][HOME_ACCOUNT]["migrationhub"]["streams"][0]["name"] = "a/b"
+    assert _refused(mhub_fake, data) == (
+        f'restore(): $.accounts["{HOME_ACCOUNT}"].migrationhub.streams[0].name: $.ProgressUpdateStreamName: '
+        "'a/b' does not match '^(?:[^/:|\\\\000-\\\\037]+)$' (as CreateProgressUpdateStream would refuse it); "
+        "nothing was loaded."
+    )
+
+
+def test_a_member_of_the_wrong_kind_stops_the_load(mhub_fake: MigrationHubFake) -> None:
+    mhub_fake.add_task(STREAM, TASK)
+    data = {**mhub_fake.snapshot(), "accounts": []}
+    assert _refused(mhub_fake, data) == "restore(): $.accounts: must be an object; got a list; nothing was loaded."
+    data = mhub_fake.snapshot()
+    data["accounts"][HOME_ACCOUNT]["home_control"]["RequestedTime"] = "soon"
+    assert _refused(mhub_fake, data) == (
+        f'restore(): $.accounts["{HOME_ACCOUNT}"].home_control.RequestedTime: '
+        'must be a whole number or a number; got "soon"; nothing was loaded.'
+    )
+
+
+def test_an_account_id_that_is_not_12_digits_stops_the_load(mhub_fake: MigrationHubFake) -> None:
+    data = mhub_fake.snapshot()
+    data["accounts"] = {"12": data["accounts"][HOME_ACCOUNT]}
+    assert _refused(mhub_fake, data) == (
+        'restore(): $.accounts["12"]: an AWS account ID is 12 digits; nothing was loaded.'
+    )
+
+
+def test_a_snapshot_of_one_account_carries_only_its_own_access_keys(mhub_fake: MigrationHubFake) -> None:
+    mhub_fake.add_account(OTHER, access_key_id="AKIAOTHER")
+    mhub_fake.add_account("444455556666", access_key_id="AKIATHIRD")
+    assert mhub_fake.snapshot(account=OTHER)["access_keys"] == {"AKIAOTHER": OTHER}
+    assert mhub_fake.snapshot(account=HOME_ACCOUNT)["access_keys"] == {}
+    assert mhub_fake.snapshot()["access_keys"] == {"AKIAOTHER": OTHER, "AKIATHIRD": "444455556666"}
+
+
+def test_scenario_error_is_named_as_the_package_exports_it() -> None:
+    assert (ScenarioError.__module__, ScenarioError.__qualname__) == ("pytest_migrationhub", "ScenarioError")
+
+
+def test_a_task_s_associations_have_their_documented_keys(mhub_fake: MigrationHubFake, mgh: Any) -> None:
+    mhub_fake.add_discovered_resource(SERVER)
+    mgh.create_progress_update_stream(ProgressUpdateStreamName=STREAM)
+    mgh.import_migration_task(**ids())
+    mgh.associate_created_artifact(**ids(CreatedArtifact={"Name": ARN}))
+    mgh.associate_discovered_resource(**ids(DiscoveredResource={"ConfigurationId": SERVER}))
+    [task] = mhub_fake.snapshot()["accounts"][HOME_ACCOUNT]["migrationhub"]["streams"][0]["tasks"]
+    assert task == {
+        "name": TASK,
+        "created_artifacts": [{"Name": ARN}],
+        "discovered_resources": [{"ConfigurationId": SERVER}],
+    }
+
+
+@requires("AssociateSourceResource")
+def test_a_hand_written_scenario_s_source_resources_load(mhub_fake: MigrationHubFake, mgh: Any) -> None:
+    data = mhub_fake.snapshot()
+    data["accounts"][HOME_ACCOUNT]["migrationhub"] = {
+        "streams": [{"name": STREAM, "tasks": [{"name": TASK, "source_resources": [{"Name": "vm-1"}]}]}]
+    }
+    mhub_fake.restore(data)
+    assert mgh.list_source_resources(**ids())["SourceResourceList"] == [{"Name": "vm-1"}]
+
+
+def test_an_account_that_is_not_an_object_stops_the_load(mhub_fake: MigrationHubFake) -> None:
+    data = mhub_fake.snapshot()
+    data["accounts"][HOME_ACCOUNT] = []
+    assert _refused(mhub_fake, data) == (
+        f'restore(): $.accounts["{HOME_ACCOUNT}"]: an account is an object; got a list; nothing was loaded.'
+    )
+
+
+def test_an_access_key_of_an_account_the_scenario_lacks_stops_the_load(mhub_fake: MigrationHubFake) -> None:
+    data = {**mhub_fake.snapshot(), "access_keys": {"AKIAX": "999999999999"}}
+    assert _refused(mhub_fake, data) == (
+        'restore(): $.access_keys.AKIAX: names the account "999999999999", which the scenario lacks; '
+        "nothing was loaded."
+    )
+
+
+def test_a_task_listed_twice_in_a_stream_stops_the_load(mhub_fake: MigrationHubFake) -> None:
+    mhub_fake.add_task(STREAM, TASK)
+    data = mhub_fake.snapshot()
+    tasks = data["accounts"][HOME_ACCOUNT]["migrationhub"]["streams"][0]["tasks"]
+    tasks.append(dict(tasks[0]))
+    assert _refused(mhub_fake, data) == (
+        f'restore(): $.accounts["{HOME_ACCOUNT}"].migrationhub.streams[0].tasks[1].name: '
+        f"the task {TASK!r} is listed twice in the stream; nothing was loaded."
+    )
+
+
+@pytest.mark.parametrize("update", ["10%", {"Status": "IN_PROGRESS", "Colour": "red"}])
+def test_an_update_that_is_not_an_update_stops_the_load(mhub_fake: MigrationHubFake, update: Any) -> None:
+    mhub_fake.add_task(STREAM, TASK)
+    data = mhub_fake.snapshot()
+    data["accounts"][HOME_ACCOUNT]["migrationhub"]["streams"][0]["tasks"][0]["updates"] = [update]
+    assert _refused(mhub_fake, data) == (
+        f'restore(): $.accounts["{HOME_ACCOUNT}"].migrationhub.streams[0].tasks[0].updates[0]: an update is an '
+        "object of Status, StatusDetail, ProgressPercent, UpdateDateTime and NextUpdateSeconds; nothing was loaded."
+    )
